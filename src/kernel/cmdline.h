@@ -1,0 +1,40 @@
+/*
+ * cmdline.h - the kernel command line: which chapter or guest to run.
+ *
+ * Options are words separated by spaces.  A first word that looks like
+ * a path (QEMU's Multiboot1 loader passes the kernel's file name) is
+ * skipped.  The options, documented in README.md:
+ *
+ *     chapter=N|SLUG   run one chapter (default: the whole course)
+ *     guest=NAME       run one guest
+ *     fault=KIND       self-test: raise a host exception (de ud bp gp pf)
+ *
+ * The parser only splits and recognises; course.c checks that a chapter
+ * or guest exists and says which do.  Pure C: host unit tests run it.
+ */
+#ifndef SVMLAB_KERNEL_CMDLINE_H
+#define SVMLAB_KERNEL_CMDLINE_H
+
+#include <stddef.h>
+
+/** Longest option value kept. */
+#define CMDLINE_VALUE_MAX 32
+
+/** The parsed command line; an empty string means "not given". */
+struct options {
+	char chapter[CMDLINE_VALUE_MAX];        /**< chapter=, number or slug */
+	char guest[CMDLINE_VALUE_MAX];          /**< guest= */
+	char fault[CMDLINE_VALUE_MAX];          /**< fault= */
+};
+
+/** The help text listing every option, for error messages. */
+extern const char cmdline_help[];
+
+/**
+ * Parse @p line into @p o.  Returns 0, or -1 with a message in @p err
+ * (at most @p errlen bytes) naming the word that was not understood.
+ */
+int cmdline_parse(const char *line, struct options *o, char *err,
+		  size_t errlen);
+
+#endif /* SVMLAB_KERNEL_CMDLINE_H */

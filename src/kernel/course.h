@@ -1,0 +1,42 @@
+/*
+ * course.h - the chapters of the course and how a run walks them.
+ *
+ * Each chapter has a number, a slug (its directory name under
+ * chapters/ without the number) and a run function.  The default run
+ * walks every chapter in order; chapter= on the command line picks one.
+ * Chapters after 2 need SVM enabled: if chapter 2 did not run in this
+ * boot, course_run enables SVM first (svm_setup).
+ */
+#ifndef SVMLAB_KERNEL_COURSE_H
+#define SVMLAB_KERNEL_COURSE_H
+
+#include "cmdline.h"
+
+/** Room in the results table; raise it when chapters are added. */
+#define COURSE_MAX_CHAPTERS 20
+
+/** One chapter of the course. */
+struct chapter {
+	unsigned index;         /**< position in course_chapters[] */
+	unsigned num;           /**< chapter number, as in chapters/NN-slug */
+	const char *slug;       /**< short name, as in chapters/NN-slug */
+	const char *title;      /**< heading printed when it starts */
+	int needs_svm;          /**< SVM must be enabled before it runs */
+	void (*run)(void);      /**< records checks and runs guests */
+};
+
+/** The chapters, in course order. */
+extern const struct chapter course_chapters[];
+/** Number of entries in course_chapters. */
+extern const unsigned course_chapter_count;
+
+/**
+ * Check the command line's chapter= and guest= values against what
+ * exists.  Returns 0, or -1 after printing what exists.
+ */
+int course_validate(const struct options *o);
+
+/** Run the selected chapters (all by default). */
+void course_run(const struct options *o);
+
+#endif /* SVMLAB_KERNEL_COURSE_H */

@@ -1,0 +1,27 @@
+/*
+ * lab.h - the marker that a lab tree leaves where a solution was.
+ *
+ * In the source, code that a chapter asks students to write sits between
+ *
+ *     LAB n BEGIN function: what to write        (in a comment)
+ *     LAB n END                                  (in a comment)
+ *
+ * `make lab CHAPTER=n` (tools/mklab.py) copies the tree and replaces every
+ * such block of chapter n or later with LAB_TODO(n, "function").  That
+ * call fails loudly: it names the chapter and the function to write, and
+ * ends the run as failed.  In the full tree LAB_TODO is never reached.
+ */
+#ifndef SVMLAB_KERNEL_LAB_H
+#define SVMLAB_KERNEL_LAB_H
+
+/**
+ * Report an unwritten lab exercise and end the run as failed.  The kernel
+ * implementation is in results.c; the host unit tests provide their own.
+ */
+void lab_todo(unsigned chapter, const char *function, const char *file)
+	__attribute__((noreturn));
+
+/** What a lab tree puts in place of a removed solution. */
+#define LAB_TODO(chapter, function) lab_todo((chapter), (function), __FILE__)
+
+#endif /* SVMLAB_KERNEL_LAB_H */

@@ -1,0 +1,74 @@
+/*
+ * palloc.c - hand out pages from the boot memory map.
+ */
+#include "palloc.h"
+#include "panic.h"
+#include "lib/string.h"
+
+#define IDENTITY_LIMIT  0x100000000ull  /* entry.S maps 4 GiB */
+
+extern char __kernel_end[];
+
+static struct mem_region pool[BOOTINFO_MMAP_MAX];
+static unsigned pool_count, pool_next;
+static uint64_t cursor;                 /* next free byte in pool[next] */
+
+static uint64_t align_up(uint64_t v)
+{
+	return (v + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+void palloc_init(const struct boot_info *bi)
+{
+	uint64_t floor = align_up((uintptr_t)__kernel_end);
+	unsigned i;
+
+	for (i = 0; i < bi->mmap_count; i++) {
+		const struct mem_region *r = &bi->mmap[i];
+		uint64_t lo = align_up(r->base), hi = r->base + r->length;
+
+		if (r->type != 1)
+			continue;
+		if (lo < floor)
+			lo = floor;
+		if (hi > IDENTITY_LIMIT)
+			hi = IDENTITY_LIMIT;
+		hi &= ~(uint64_t)(PAGE_SIZE - 1);
+		if (lo >= hi)
+			continue;
+		pool[pool_count].base = lo;
+		pool[pool_count].length = hi - lo;
+		pool_count++;
+	}
+	pool_next = 0;
+	cursor = pool_count ? pool[0].base : 0;
+}
+
+void *page_alloc(void)
+{
+	while (pool_next < pool_count) {
+		const struct mem_region *r = &pool[pool_next];
+
+		if (cursor + PAGE_SIZE <= r->base + r->length) {
+			void *p = (void *)(uintptr_t)cursor;
+
+			cursor += PAGE_SIZE;
+			return memset(p, 0, PAGE_SIZE);
+		}
+		if (++pool_next < pool_count)
+			cursor = pool[pool_next].base;
+	}
+	panic("out of memory: no page left for page_alloc");
+}
+
+uint64_t palloc_free_bytes(void)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = pool_next; i < pool_count; i++)
+		n += pool[i].length;
+	if (pool_next < pool_count)
+		n -= cursor - pool[pool_next].base;
+	return n;
+}

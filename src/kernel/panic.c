@@ -1,0 +1,109 @@
+/*
+ * panic.c - the register dump and the end of a failed run.
+ */
+#include <stdarg.h>
+#include "panic.h"
+#include "results.h"
+#include "trace.h"
+#include "arch/x86.h"
+#include "dev/console.h"
+#include "dev/emu_exit.h"
+#include "lib/format.h"
+
+static int panicking;
+
+/* A second fault while we report the first: stop without more output. */
+static void enter_panic(void)
+{
+	if (panicking)
+		emu_exit(RUN_PANIC);
+	panicking = 1;
+}
+
+static void dump_readable(const struct trap_frame *tf, uint64_t cr2)
+{
+	kprintf("\n*** host exception %s (vector %llu), error code 0x%llx\n",
+		exception_name(tf->vector), (unsigned long long)tf->vector,
+		(unsigned long long)tf->error_code);
+	kprintf("RIP %016llx  CS %04llx  RFLAGS %016llx\n",
+		(unsigned long long)tf->rip, (unsigned long long)tf->cs,
+		(unsigned long long)tf->rflags);
+	kprintf("RSP %016llx  SS %04llx  CR2 %016llx\n",
+		(unsigned long long)tf->rsp, (unsigned long long)tf->ss,
+		(unsigned long long)cr2);
+	kprintf("CR0 %016llx  CR3 %016llx  CR4 %016llx\n",
+		(unsigned long long)read_cr0(), (unsigned long long)read_cr3(),
+		(unsigned long long)read_cr4());
+	kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n",
+		(unsigned long long)tf->rax, (unsigned long long)tf->rbx,
+		(unsigned long long)tf->rcx);
+	kprintf("RDX %016llx  RSI %016llx  RDI %016llx\n",
+		(unsigned long long)tf->rdx, (unsigned long long)tf->rsi,
+		(unsigned long long)tf->rdi);
+	kprintf("RBP %016llx  R8  %016llx  R9  %016llx\n",
+		(unsigned long long)tf->rbp, (unsigned long long)tf->r8,
+		(unsigned long long)tf->r9);
+	kprintf("R10 %016llx  R11 %016llx  R12 %016llx\n",
+		(unsigned long long)tf->r10, (unsigned long long)tf->r11,
+		(unsigned long long)tf->r12);
+	kprintf("R13 %016llx  R14 %016llx  R15 %016llx\n",
+		(unsigned long long)tf->r13, (unsigned long long)tf->r14,
+		(unsigned long long)tf->r15);
+}
+
+static void dump_trace(const struct trap_frame *tf, uint64_t cr2)
+{
+	static const char *const gpr_names[15] = {
+		"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
+		"rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax",
+	};
+	const uint64_t *gpr = &tf->r15;
+	int i;
+
+	trace_begin("panic");
+	trace_str("kind", "exception");
+	trace_u64("vector", tf->vector);
+	trace_str("name", exception_name(tf->vector));
+	trace_u64("error_code", tf->error_code);
+	trace_u64("rip", tf->rip);
+	trace_u64("cr2", cr2);
+	trace_obj_begin("regs");
+	for (i = 0; i < 15; i++)
+		trace_u64(gpr_names[i], gpr[i]);
+	trace_u64("rsp", tf->rsp);
+	trace_u64("rflags", tf->rflags);
+	trace_u64("cs", tf->cs);
+	trace_u64("ss", tf->ss);
+	trace_u64("cr0", read_cr0());
+	trace_u64("cr3", read_cr3());
+	trace_u64("cr4", read_cr4());
+	trace_obj_end();
+	trace_end();
+}
+
+void panic_trap(struct trap_frame *tf)
+{
+	uint64_t cr2 = read_cr2();
+
+	enter_panic();
+	dump_readable(tf, cr2);
+	dump_trace(tf, cr2);
+	results_finish(RUN_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	enter_panic();
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("\n*** kernel panic: %s\n", msg);
+	trace_begin("panic");
+	trace_str("kind", "panic");
+	trace_str("message", msg);
+	trace_end();
+	results_finish(RUN_PANIC);
+}

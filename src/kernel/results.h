@@ -1,0 +1,49 @@
+/*
+ * results.h - what passed and what failed, and the run's summary.
+ *
+ * Chapters record host-side checks with check(); guests (from chapter 4)
+ * record their end with results_guest_end().  Every run ends in
+ * results_finish(), which prints the summary as readable text and as the
+ * "summary" trace event, then stops the emulator.  Nothing is lost: a
+ * chapter that was cut short by a panic or a lab TODO is reported as
+ * "aborted", and chapters that never ran as "skipped".
+ */
+#ifndef SVMLAB_KERNEL_RESULTS_H
+#define SVMLAB_KERNEL_RESULTS_H
+
+#include "dev/emu_exit.h"
+
+struct chapter;
+
+/** How a guest ended (from chapter 4 on). */
+enum guest_result {
+	GUEST_PASS,     /**< reported pass and finished */
+	GUEST_FAIL,     /**< reported fail, or a check on its exits failed */
+	GUEST_STOPPED,  /**< stopped by the hypervisor, with a reason */
+};
+
+/** Chapter @p c starts: print its heading and its trace event. */
+void results_chapter_begin(const struct chapter *c);
+
+/** The current chapter ends: print its tally and its trace event. */
+void results_chapter_end(void);
+
+/**
+ * Record one host-side check of the current chapter.  @p name is a
+ * stable dotted identifier that tests refer to ("svm.efer_svme");
+ * @p fmt describes what was checked and what was seen.
+ */
+void check(int ok, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** Record how guest @p name ended; @p reason is "" unless stopped. */
+void results_guest_end(const char *name, enum guest_result r,
+		       const char *reason);
+
+/** RUN_PASS if nothing failed so far, else RUN_FAIL. */
+enum run_status results_status(void);
+
+/** Print the summary and stop the emulator with @p status. */
+void results_finish(enum run_status status) __attribute__((noreturn));
+
+#endif /* SVMLAB_KERNEL_RESULTS_H */

@@ -1,0 +1,137 @@
+"""pytest fixtures for svmlab: the emulator matrix, boots, failure logs.
+
+- ``--emu qemu|bochs|both`` picks the emulators (default: both).
+- A test that takes the ``emu`` argument runs once per emulator.  A test
+  limited to some emulators says so with ``@pytest.mark.emulators(...)``.
+- The ``boot`` fixture boots the kernel (see emulators.boot).  Identical
+  boots within one pytest session are shared, also between xdist workers,
+  so that several tests can read one run's trace.
+- When a test fails, the report shows each boot's serial log path and
+  its last lines.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import emulators  # noqa: E402
+
+RUNS = emulators.BUILD / "runs"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--emu", default="both",
+                     choices=("qemu", "bochs", "both"),
+                     help="which emulators to run the tests on")
+    parser.addoption("--chapter", type=int, default=None,
+                     help="run only the tests of this chapter")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "emulators(*names): run only on these emulators")
+    config.addinivalue_line(
+        "markers", "chapter(n): the course chapter the test belongs to")
+    # One id per pytest session, shared with xdist workers via the env.
+    os.environ.setdefault("SVMLAB_SESSION",
+                          os.environ.get("PYTEST_XDIST_TESTRUNUID")
+                          or uuid.uuid4().hex[:12])
+
+
+def selected_emulators(config) -> list:
+    choice = config.getoption("--emu")
+    return list(emulators.EMULATORS) if choice == "both" else [choice]
+
+
+def pytest_generate_tests(metafunc):
+    if "emu" not in metafunc.fixturenames:
+        return
+    emus = selected_emulators(metafunc.config)
+    mark = metafunc.definition.get_closest_marker("emulators")
+    if mark:
+        emus = [e for e in emus if e in mark.args]
+    metafunc.parametrize("emu", emus)
+
+
+def chapter_of(item):
+    """The chapter of a test: its chapter() marker or module CHAPTER."""
+    mark = item.get_closest_marker("chapter")
+    if mark:
+        return mark.args[0]
+    return getattr(item.module, "CHAPTER", None)
+
+
+def pytest_collection_modifyitems(config, items):
+    want = config.getoption("--chapter")
+    if want is None:
+        return
+    keep = [i for i in items if chapter_of(i) == want]
+    drop = [i for i in items if chapter_of(i) != want]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+    items[:] = keep
+
+
+def _session_dir() -> Path:
+    d = RUNS / os.environ["SVMLAB_SESSION"]
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def shared_boot(emu, cpu=None, via=None, args="", timeout=None):
+    """emulators.boot, done once per session for identical arguments."""
+    via = via or ("kernel" if emu == "qemu" else "iso")
+    cpu = cpu or emulators.DEFAULT_CPU[emu]
+    key = emulators._digest(emu, cpu, via, args)
+    record = _session_dir() / f"{key}.json"
+    with open(str(record) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            data = json.loads(record.read_text())
+            data["log"] = Path(data["log"])
+            return emulators.Run(**data)
+        run = emulators.boot(emu, cpu, via, args, timeout)
+        data = dict(run.__dict__, log=str(run.log))
+        record.write_text(json.dumps(data))
+        return run
+
+
+@pytest.fixture
+def boot(request):
+    """Boot the kernel: boot(emu, cpu=None, via=None, args="") -> Run."""
+    runs = []
+
+    def _boot(emu, cpu=None, via=None, args="", timeout=None, shared=True):
+        try:
+            if shared:
+                run = shared_boot(emu, cpu, via, args, timeout)
+            else:
+                run = emulators.boot(emu, cpu,
+                                     via or ("kernel" if emu == "qemu"
+                                             else "iso"), args, timeout)
+        except emulators.EmulatorMissing as err:
+            pytest.fail(str(err), pytrace=False)
+        runs.append(run)
+        return run
+
+    request.node.svmlab_runs = runs
+    return _boot
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for run in getattr(item, "svmlab_runs", []):
+        report.sections.append(("serial log", run.tail()))

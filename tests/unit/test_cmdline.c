@@ -1,0 +1,92 @@
+/*
+ * test_cmdline.c - host tests of src/kernel/cmdline.c (chapter 1).
+ */
+#include "unit.h"
+#include "kernel/cmdline.h"
+
+TEST(empty_line_means_defaults)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("", &o, err, sizeof(err)), 0);
+	EXPECT_STREQ(o.chapter, "");
+	EXPECT_STREQ(o.guest, "");
+}
+
+TEST(options_are_recognised)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("  chapter=2\tfault=pf ", &o, err,
+				sizeof(err)), 0);
+	EXPECT_STREQ(o.chapter, "2");
+	EXPECT_STREQ(o.fault, "pf");
+}
+
+/* QEMU's Multiboot1 loader puts the kernel's file name first. */
+TEST(leading_path_is_skipped)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("build/kernel.elf chapter=detect", &o, err,
+				sizeof(err)), 0);
+	EXPECT_STREQ(o.chapter, "detect");
+	EXPECT_EQ(cmdline_parse("/boot/kernel.elf", &o, err, sizeof(err)), 0);
+}
+
+/* Only the first word may be a path. */
+TEST(path_later_is_an_error)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("chapter=1 /boot/x", &o, err, sizeof(err)),
+		  -1);
+}
+
+TEST(unknown_option_names_the_word_and_lists_options)
+{
+	struct options o;
+	char err[256];
+
+	EXPECT_EQ(cmdline_parse("chapter=1 frobnicate=3", &o, err,
+				sizeof(err)), -1);
+	EXPECT_TRUE(strstr(err, "'frobnicate=3'") != 0);
+	EXPECT_TRUE(strstr(err, "chapter=") != 0);
+	EXPECT_TRUE(strstr(err, "guest=") != 0);
+}
+
+TEST(option_without_value_is_an_error)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("chapter=", &o, err, sizeof(err)),
+		  -1);
+	EXPECT_TRUE(strstr(err, "needs a value") != 0);
+	EXPECT_EQ(cmdline_parse("guest", &o, err, sizeof(err)), -1);
+}
+
+TEST(overlong_value_is_an_error)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("guest=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+				&o, err, sizeof(err)), -1);
+	EXPECT_TRUE(strstr(err, "too long") != 0);
+}
+
+/* A name that merely starts like an option is not that option. */
+TEST(prefix_of_option_is_not_the_option)
+{
+	struct options o;
+	char err[128];
+
+	EXPECT_EQ(cmdline_parse("chap=1", &o, err, sizeof(err)), -1);
+	EXPECT_EQ(cmdline_parse("chapters=1", &o, err, sizeof(err)),
+		  -1);
+}

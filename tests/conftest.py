@@ -89,7 +89,7 @@ def _session_dir() -> Path:
 
 def shared_boot(emu, cpu=None, via=None, args="", timeout=None):
     """emulators.boot, done once per session for identical arguments."""
-    via = via or ("kernel" if emu == "qemu" else "iso")
+    via = via or emulators.default_via(emu)
     cpu = cpu or emulators.DEFAULT_CPU[emu]
     key = emulators._digest(emu, cpu, via, args)
     record = _session_dir() / f"{key}.json"
@@ -115,9 +115,7 @@ def boot(request):
             if shared:
                 run = shared_boot(emu, cpu, via, args, timeout)
             else:
-                run = emulators.boot(emu, cpu,
-                                     via or ("kernel" if emu == "qemu"
-                                             else "iso"), args, timeout)
+                run = emulators.boot(emu, cpu, via, args, timeout)
         except emulators.EmulatorMissing as err:
             pytest.fail(str(err), pytrace=False)
         runs.append(run)

@@ -46,6 +46,12 @@ PACKAGES = {
     "xorriso": "xorriso",
 }
 
+#: Bochs "CPU models" that are a generic model plus a cpuid: line.
+BOCHS_VARIANTS = {
+    # The generic model with SVM switched on (see deviations.py).
+    "bx_generic+svm": ("bx_generic", "cpuid: x86_64=1, svm=1, vmx=0"),
+}
+
 #: QEMU's isa-debug-exit turns the kernel's code v into status (v << 1) | 1.
 QEMU_STATUS = {33: "pass", 35: "fail", 37: "no-svm", 39: "bad-cmdline",
                41: "panic"}
@@ -86,6 +92,12 @@ class Run:
     @property
     def trace(self) -> svmtrace.Trace:
         return svmtrace.parse(self.text)
+
+    @property
+    def emulator_log(self) -> str:
+        """Bochs' own log (bochsrc "log:"); empty for QEMU."""
+        path = self.log.with_suffix(".bochs.txt")
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def tail(self, lines: int = 25) -> str:
         """The serial log's path and its last lines, for failure messages."""
@@ -153,7 +165,9 @@ def bochs_config(cpu: str, iso: Path, log: Path, bochs_log: Path,
                  mem: int = DEFAULT_MEM_MIB) -> str:
     """The bochsrc for one boot, filled in from tests/bochsrc.in."""
     text = BOCHSRC_TEMPLATE.read_text()
-    for key, value in {"MODEL": cpu, "MEGS": str(mem), "ISO": str(iso),
+    model, cpuid_line = BOCHS_VARIANTS.get(cpu, (cpu, ""))
+    for key, value in {"MODEL": model, "CPUID": cpuid_line,
+                       "MEGS": str(mem), "ISO": str(iso),
                        "COM1": str(log), "LOG": str(bochs_log)}.items():
         text = text.replace(f"@{key}@", value)
     return text
@@ -199,12 +213,18 @@ def log_path(emu: str, cpu: str, via: str, args: str) -> Path:
     return LOGS / f"{name}.{os.getpid()}.log"
 
 
-def launch(emu: str, cpu: str | None = None, via: str = "kernel",
+def default_via(emu: str) -> str:
+    """QEMU boots fastest with -kernel; Bochs can only boot the ISO."""
+    return "kernel" if emu == "qemu" else "iso"
+
+
+def launch(emu: str, cpu: str | None = None, via: str | None = None,
            args: str = "", mem: int = DEFAULT_MEM_MIB,
            kernel: Path = KERNEL, log: Path | None = None) -> Launch:
     """Start one boot in the background; see ``boot`` for the arguments."""
     if emu not in EMULATORS:
         raise ValueError(f"unknown emulator {emu!r}; choose one of {EMULATORS}")
+    via = via or default_via(emu)
     if via not in ("kernel", "iso"):
         raise ValueError(f"unknown boot path {via!r}: 'kernel' or 'iso'")
     if emu == "bochs" and via != "iso":
@@ -235,14 +255,15 @@ def launch(emu: str, cpu: str | None = None, via: str = "kernel",
                   stderr)
 
 
-def boot(emu: str, cpu: str | None = None, via: str = "kernel",
+def boot(emu: str, cpu: str | None = None, via: str | None = None,
          args: str = "", timeout: float | None = None,
          mem: int = DEFAULT_MEM_MIB, kernel: Path = KERNEL) -> Run:
     """Boot the kernel once and wait for the emulator to stop.
 
     emu:     "qemu" or "bochs"
     cpu:     a QEMU -cpu string or a Bochs cpu model (default per emulator)
-    via:     "kernel" (QEMU -kernel, Multiboot1) or "iso" (GRUB, Multiboot2)
+    via:     "kernel" (QEMU -kernel, Multiboot1) or "iso" (GRUB,
+             Multiboot2); default: default_via(emu)
     args:    the kernel command line
     timeout: seconds before the emulator is killed and the run counts as
              hung (default 30 s for QEMU, 90 s for Bochs)

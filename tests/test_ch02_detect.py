@@ -11,6 +11,7 @@ VM_HSAVE_PA.  The expected answers per CPU model are in cpu_models.py.
 import pytest
 
 import cpu_models
+from deviations import deviation, expect
 
 CHAPTER = 2
 
@@ -74,3 +75,25 @@ def test_cpu_without_svm_is_refused_cleanly(emu, boot):
     assert "CPUID 8000_0001h ECX bit 2" in refusal["message"]
     assert t.chapter_result(1) == "pass"
     assert not t.of("panic")
+
+
+@pytest.mark.emulators("bochs")
+def test_bochs_generic_svm_hides_the_cpuid_bit(emu, boot):
+    """Deviations bochs-generic-svm-cpuid and bochs-unknown-msr-reads-zero.
+
+    APM2 §15.4: a processor with SVM reports CPUID Fn8000_0001_ECX[2]=1.
+    Bochs' generic model configured with `cpuid: svm=1` says in its own log
+    that SVM is supported, but reports the CPUID bit clear; our kernel
+    follows the APM and refuses.  On the same model VM_CR is unknown to
+    Bochs, yet RDMSR returns 0 instead of raising #GP.
+    """
+    run = boot(emu, cpu="bx_generic+svm", args="chapter=2")
+    rep = run.trace.report("svm.features")
+    assert "SVM support: yes" in run.emulator_log, run.tail()
+    assert rep["svm"] == expect(emu, "bochs-generic-svm-cpuid", True), \
+        deviation("bochs-generic-svm-cpuid").actual
+    assert run.trace.status == "no-svm", run.tail()
+    assert "RDMSR: Unknown register 0xc0010114" in run.emulator_log
+    assert rep["vm_cr_readable"] == \
+        expect(emu, "bochs-unknown-msr-reads-zero", False), \
+        deviation("bochs-unknown-msr-reads-zero").actual

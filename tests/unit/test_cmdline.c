@@ -4,16 +4,6 @@
 #include "unit.h"
 #include "kernel/cmdline.h"
 
-TEST(empty_line_means_defaults)
-{
-	struct options o;
-	char err[128];
-
-	EXPECT_EQ(cmdline_parse("", &o, err, sizeof(err)), 0);
-	EXPECT_STREQ(o.chapter, "");
-	EXPECT_STREQ(o.guest, "");
-}
-
 TEST(options_are_recognised)
 {
 	struct options o;
@@ -23,6 +13,14 @@ TEST(options_are_recognised)
 				sizeof(err)), 0);
 	EXPECT_STREQ(o.chapter, "2");
 	EXPECT_STREQ(o.fault, "pf");
+	EXPECT_STREQ(o.guest, "");
+
+	/* A later word overrides, an empty line resets to the defaults. */
+	EXPECT_EQ(cmdline_parse("chapter=1 chapter=boot", &o, err,
+				sizeof(err)), 0);
+	EXPECT_STREQ(o.chapter, "boot");
+	EXPECT_EQ(cmdline_parse("", &o, err, sizeof(err)), 0);
+	EXPECT_STREQ(o.chapter, "");
 }
 
 /* QEMU's Multiboot1 loader puts the kernel's file name first. */

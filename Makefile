@@ -45,7 +45,7 @@ KCFLAGS += $(LAB_CFLAGS)
 KSRCS := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 KOBJS := $(patsubst src/%,$(BUILD)/obj/%.o,$(KSRCS))
 
-.PHONY: all kernel run test iso docs lab unit deps clean debug
+.PHONY: all kernel run test iso docs lab unit deps clean emulators-md $(BUILD)/svmlab.iso
 all: kernel
 kernel: $(BUILD)/kernel.elf
 
@@ -68,7 +68,7 @@ $(BUILD)/kernel.elf: $(KOBJS) src/linker.ld Makefile
 # ---- host unit tests (tests/unit): plain C, run by tests/test_unit.py ----
 HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Isrc -Itests/unit \
 	   -fsanitize=address,undefined -fno-sanitize-recover=all $(LAB_CFLAGS)
-UNIT_LIB := src/boot/bootinfo.c src/kernel/cmdline.c src/lib/format.c \
+UNIT_LIB := src/boot/bootinfo.c src/kernel/cmdline.c src/lib/format.c src/lib/strlcpy.c \
 	    src/svm/assess.c src/svm/features.c
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,\
 		$(wildcard tests/unit/test_*.c))
@@ -82,18 +82,18 @@ $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/unit.c \
 # ---- images and runs ----
 iso: $(BUILD)/svmlab.iso
 $(BUILD)/svmlab.iso: $(BUILD)/kernel.elf grub.cfg tools/mkiso.sh
-	tools/mkiso.sh $(BUILD)/kernel.elf grub.cfg $@
+	tools/mkiso.sh $(BUILD)/kernel.elf grub.cfg $@ $(ARGS)
 
 deps:
 	@tools/deps.sh $(if $(filter bochs,$(EMU)),run-bochs,run)
 
-run: deps iso
+run: deps kernel
 	$(PYTHON) tools/run.py --emu $(EMU) --cpu '$(CPU)' --mem $(MEM) \
-		--iso $(BUILD)/svmlab.iso $(if $(ARGS),--args '$(ARGS)')
+		$(if $(ARGS),--args '$(ARGS)')
 
 test:
 	@tools/deps.sh test
-	$(MAKE) --no-print-directory kernel unit iso
+	$(MAKE) --no-print-directory kernel unit
 	$(PYTHON) -m pytest -n $(JOBS) tests $(PYTEST_ARGS)
 
 docs:
@@ -105,6 +105,9 @@ lab:
 	@test -n "$(CHAPTER)" -a -n "$(DEST)" || \
 	    { echo "usage: make lab CHAPTER=N DEST=dir" >&2; exit 2; }
 	$(PYTHON) tools/mklab.py --chapter $(CHAPTER) --dest $(DEST)
+
+emulators-md:
+	$(PYTHON) tools/gen_emulators_md.py
 
 clean:
 	rm -rf $(BUILD)

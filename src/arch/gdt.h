@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * gdt.h - the host's segments: 64-bit code and data, and the TSS.
  *
  * The selectors match the boot GDT in entry.S, so reloading the GDT does

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * msr.h - architectural MSR numbers and the fault-tolerant accessors.
  *
  * Numbers are from APM2 Appendix A "MSR Cross-Reference"; the SVM MSRs

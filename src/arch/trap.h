@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * trap.h - exceptions and interrupts taken by the host.
  *
  * Every vector enters through a stub in traps.S that pushes the same

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * x86.h - one short inline wrapper per x86 instruction the kernel uses.
  *
  * Each wrapper is the instruction and nothing else, so that C code reads

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * bootinfo.h - what the kernel keeps from the boot loader.
  *
  * The boot information of either protocol is copied into one

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * multiboot.h - the Multiboot 1 and Multiboot 2 boot protocols.
  *
  * Declared here from the two specifications ("The Multiboot

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * chapters.h - the run function of each chapter, listed in course.c.
  */
 #ifndef SVMLAB_COURSE_CHAPTERS_H

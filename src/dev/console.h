@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * console.h - the kernel's text output: COM1, mirrored on port 0xE9.
  *
  * Everything the kernel prints, readable text and trace lines alike,

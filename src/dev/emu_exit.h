@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * emu_exit.h - ending the run: make the emulator exit.
  *
  * The kernel ends every run the same way: it prints the summary trace

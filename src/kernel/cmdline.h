@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * cmdline.h - the kernel command line: which chapter or guest to run.
  *
  * Options are words separated by spaces.  A first word that looks like

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * course.h - the chapters of the course and how a run walks them.
  *
  * Each chapter has a number, a slug (its directory name under

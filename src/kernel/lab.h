@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * lab.h - the marker that a lab tree leaves where a solution was.
  *
  * In the source, code that a chapter asks students to write sits between

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * palloc.h - the host's physical page allocator.
  *
  * A bump allocator over the available RAM of the boot memory map, above

@@ -20,8 +20,17 @@ static void enter_panic(void)
 	panicking = 1;
 }
 
+/* The general-purpose registers in trap_frame order, from r15 to rax. */
+static const char *const gpr_names[15] = {
+	"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
+	"rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax",
+};
+
 static void dump_readable(const struct trap_frame *tf, uint64_t cr2)
 {
+	const uint64_t *gpr = &tf->r15;
+	int i;
+
 	kprintf("\n*** host exception %s (vector %llu), error code 0x%llx\n",
 		exception_name(tf->vector), (unsigned long long)tf->vector,
 		(unsigned long long)tf->error_code);
@@ -34,29 +43,13 @@ static void dump_readable(const struct trap_frame *tf, uint64_t cr2)
 	kprintf("CR0 %016llx  CR3 %016llx  CR4 %016llx\n",
 		(unsigned long long)read_cr0(), (unsigned long long)read_cr3(),
 		(unsigned long long)read_cr4());
-	kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n",
-		(unsigned long long)tf->rax, (unsigned long long)tf->rbx,
-		(unsigned long long)tf->rcx);
-	kprintf("RDX %016llx  RSI %016llx  RDI %016llx\n",
-		(unsigned long long)tf->rdx, (unsigned long long)tf->rsi,
-		(unsigned long long)tf->rdi);
-	kprintf("RBP %016llx  R8  %016llx  R9  %016llx\n",
-		(unsigned long long)tf->rbp, (unsigned long long)tf->r8,
-		(unsigned long long)tf->r9);
-	kprintf("R10 %016llx  R11 %016llx  R12 %016llx\n",
-		(unsigned long long)tf->r10, (unsigned long long)tf->r11,
-		(unsigned long long)tf->r12);
-	kprintf("R13 %016llx  R14 %016llx  R15 %016llx\n",
-		(unsigned long long)tf->r13, (unsigned long long)tf->r14,
-		(unsigned long long)tf->r15);
+	for (i = 14; i >= 0; i--)       /* rax first, three per line */
+		kprintf("%-3s %016llx%s", gpr_names[i],
+			(unsigned long long)gpr[i], i % 3 ? "  " : "\n");
 }
 
 static void dump_trace(const struct trap_frame *tf, uint64_t cr2)
 {
-	static const char *const gpr_names[15] = {
-		"r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8",
-		"rbp", "rdi", "rsi", "rdx", "rcx", "rbx", "rax",
-	};
 	const uint64_t *gpr = &tf->r15;
 	int i;
 

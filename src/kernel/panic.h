@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * panic.h - fatal errors in the host: dump, summarise, stop.
  *
  * A panic is never silent and never hangs: it prints what happened

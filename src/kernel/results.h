@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * results.h - what passed and what failed, and the run's summary.
  *
  * Chapters record host-side checks with check(); guests (from chapter 4)

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * selftest.h - deliberate host faults, for testing the panic path.
  */
 #ifndef SVMLAB_KERNEL_SELFTEST_H

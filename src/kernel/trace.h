@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * trace.h - the machine-readable trace: one JSON object per line.
  *
  * A trace line is the prefix TRACE_PREFIX followed by one JSON object

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * format.h - printf-style formatting into any sink.
  *
  * Supported: %c %s %d %i %u %x %X %p %%, the length modifiers l and ll,

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * svm.h - detecting and enabling SVM (APM2 §15.4 "Enabling SVM").
  *
  * The order the APM prescribes:

@@ -39,20 +39,6 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 	failures_in_test++;
 }
 
-/* The kernel's strlcpy (src/lib/string.c); glibc 2.36 has none. */
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = 0;
-	}
-	return len;
-}
-
 /* In a lab tree the stripped functions call this: fail loudly. */
 void lab_todo(unsigned chapter, const char *function, const char *file)
 {

@@ -248,9 +248,12 @@ def launch(emu: str, cpu: str | None = None, via: str | None = None,
         (scratch / "continue.rc").write_text("c\n")
         cmd = [exe, "-q", "-f", str(rc), "-rc", str(scratch / "continue.rc")]
     stderr = open(log.with_suffix(".stderr.txt"), "w")
+    # Bochs' term display fails at once without a TERM (CI has none).
+    env = dict(os.environ, TERM=os.environ.get("TERM") or "dumb")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=stderr,
-                            cwd=scratch or BUILD, start_new_session=True)
+                            cwd=scratch or BUILD, env=env,
+                            start_new_session=True)
     return Launch(emu, cpu, via, args, log, proc, scratch, time.monotonic(),
                   stderr)
 

@@ -97,3 +97,26 @@ def test_every_deviation_is_pinned_by_a_test_that_exists(dev):
     assert dev.id in path.read_text(), \
         f"{dev.id}: {func} never looks the entry up"
     assert dev.emu in emulators.EMULATORS
+
+
+def _check_citations(*files):
+    return subprocess.run([sys.executable,
+                           str(ROOT / "tools" / "check_citations.py"),
+                           *map(str, files)], capture_output=True, text=True)
+
+
+def test_lessons_cite_code_that_exists():
+    """Every `path: symbol` in chapters/ names a symbol in that file."""
+    out = _check_citations()
+    assert out.returncode == 0, out.stderr
+    assert "0 citations" not in out.stdout
+
+
+def test_citation_check_catches_a_wrong_citation(tmp_path):
+    bad = tmp_path / "README.md"
+    bad.write_text("See `src/svm/detect.c: svm_probe` and "
+                   "`src/svm/detect.c: svm_no_such_function`.\n")
+    out = _check_citations(bad)
+    assert out.returncode == 1
+    assert "has no svm_no_such_function" in out.stderr
+    assert "svm_probe" not in out.stderr

@@ -4,8 +4,9 @@
  *
  * The selectors match the boot GDT in entry.S, so reloading the GDT does
  * not change CS or SS.  The TSS exists for its interrupt stack table:
- * #DF, NMI and #MC run on their own stack, so a kernel stack overflow
- * still produces a register dump instead of a silent triple fault.
+ * #DF, NMI and #MC run on their own stack, so that they can be reported
+ * even when the kernel stack pointer itself is bad.  (There is no guard
+ * page below the boot stack: an overflow is not detected.)
  */
 #ifndef SVMLAB_ARCH_GDT_H
 #define SVMLAB_ARCH_GDT_H

@@ -7,8 +7,9 @@
  *  - QEMU's -kernel speaks only Multiboot1 and refuses ELF64 files, unless
  *    the Multiboot1 header sets the "a.out kludge" flag (bit 16).  Then
  *    QEMU loads the file by the addresses in the header instead.
- * The linker script puts this section first, so both headers sit within
- * the first 8 KiB of the file as both specifications require.
+ * The linker script puts this section first, so both headers sit where
+ * the specifications look for them: the Multiboot1 header within the
+ * first 8 KiB of the file, the Multiboot2 header within the first 32 KiB.
  */
 #include "multiboot.h"
 

@@ -94,26 +94,26 @@ struct mb1_mmap_entry {
 	uint32_t type;              /**< 1 = available RAM */
 } __attribute__((packed));
 
-/** Multiboot2 boot information starts with this fixed part (§3.4). */
+/** Multiboot2 boot information starts with this fixed part (§3.6). */
 struct mb2_info {
 	uint32_t total_size;        /**< bytes, including this header */
 	uint32_t reserved;          /**< always 0 */
 } __attribute__((packed));
 
-/** Every Multiboot2 tag starts with a type and a size (§3.4). */
+/** Every Multiboot2 tag starts with a type and a size (§3.6). */
 struct mb2_tag {
 	uint32_t type;              /**< MB2_TAG_* */
 	uint32_t size;              /**< bytes, without padding to 8 */
 } __attribute__((packed));
 
-/** Multiboot2 memory-map tag (§3.4.8); entries follow it. */
+/** Multiboot2 memory-map tag (§3.6.8); entries follow it. */
 struct mb2_tag_mmap {
 	struct mb2_tag tag;         /**< type MB2_TAG_MMAP */
 	uint32_t entry_size;        /**< bytes per entry (a multiple of 8) */
 	uint32_t entry_version;     /**< 0 */
 } __attribute__((packed));
 
-/** One Multiboot2 memory-map entry (§3.4.8). */
+/** One Multiboot2 memory-map entry (§3.6.8). */
 struct mb2_mmap_entry {
 	uint64_t base;              /**< first byte of the region */
 	uint64_t length;            /**< bytes in the region */

@@ -15,6 +15,7 @@
 #define LCR_DLAB        0x80
 #define LCR_8N1         0x03
 #define LSR_THRE        0x20    /* transmit holding register empty */
+#define LSR_TEMT        0x40    /* transmitter completely empty */
 #define DEBUGCON_PORT   0xE9
 #define THRE_SPIN_LIMIT 100000  /* never hang on a missing UART */
 
@@ -36,6 +37,14 @@ static void uart_putc(char c)
 	while (!(inb(COM1 + UART_LSR) & LSR_THRE) && --spin)
 		cpu_relax();
 	outb(COM1 + UART_DATA, (unsigned char)c);
+}
+
+void console_flush(void)
+{
+	int spin = THRE_SPIN_LIMIT;
+
+	while (!(inb(COM1 + UART_LSR) & LSR_TEMT) && --spin)
+		cpu_relax();
 }
 
 void console_putc(char c)

@@ -18,6 +18,12 @@ void console_init(void);
 /** Write one character; "\n" becomes "\r\n" on the serial line. */
 void console_putc(char c);
 
+/**
+ * Wait until the UART has sent its last bit (LSR.TEMT).  Call before
+ * stopping the emulator: Bochs drops bytes still in the transmitter.
+ */
+void console_flush(void);
+
 /** printf to the console. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -11,6 +11,7 @@
  *      timeout will report the run as hung.
  */
 #include "emu_exit.h"
+#include "console.h"
 #include "arch/x86.h"
 
 #define QEMU_DEBUG_EXIT_PORT    0xF4
@@ -40,6 +41,7 @@ void emu_exit(enum run_status status)
 {
 	const char *s;
 
+	console_flush();
 	outl(QEMU_DEBUG_EXIT_PORT, status);
 	for (s = "Shutdown"; *s; s++)
 		outb(BOCHS_SHUTDOWN_PORT, (unsigned char)*s);

@@ -59,25 +59,21 @@ static int take_word(const char *w, size_t len, struct options *o,
 	/* LAB 1 END */
 }
 
-/* A word that starts with '/' or contains no '=' before a '/' is a path. */
-static int is_path(const char *w, size_t len)
+const char *cmdline_args(const char *line, int image_name_first)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (w[i] == '=')
-			return 0;
-		if (w[i] == '/')
-			return 1;
-	}
-	return 0;
+	if (!image_name_first)
+		return line;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	while (*line && *line != ' ' && *line != '\t')
+		line++;
+	return line;
 }
 
 int cmdline_parse(const char *line, struct options *o, char *err,
 		  size_t errlen)
 {
 	const char *p = line;
-	int first = 1;
 
 	memset(o, 0, sizeof(*o));
 	while (*p) {
@@ -91,11 +87,6 @@ int cmdline_parse(const char *line, struct options *o, char *err,
 		for (w = p; *p && *p != ' ' && *p != '\t'; p++)
 			;
 		len = (size_t)(p - w);
-		if (first && is_path(w, len)) {
-			first = 0;
-			continue;
-		}
-		first = 0;
 		if (take_word(w, len, o, err, errlen) < 0)
 			return -1;
 	}

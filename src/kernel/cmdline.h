@@ -2,9 +2,9 @@
  * @file
  * cmdline.h - the kernel command line: which chapter or guest to run.
  *
- * Options are words separated by spaces.  A first word that looks like
- * a path (QEMU's Multiboot1 loader passes the kernel's file name) is
- * skipped.  The options, documented in README.md:
+ * Options are words separated by spaces.  Multiboot1 loaders (QEMU's
+ * -kernel, GRUB's multiboot) put the kernel image's name first; see
+ * cmdline_args.  The options, documented in README.md:
  *
  *     chapter=N|SLUG   run one chapter (default: the whole course)
  *     guest=NAME       run one guest
@@ -30,6 +30,12 @@ struct options {
 
 /** The help text listing every option, for error messages. */
 extern const char cmdline_help[];
+
+/**
+ * The options part of the loader's command line: after the first word
+ * when @p image_name_first (a Multiboot1 boot), else all of @p line.
+ */
+const char *cmdline_args(const char *line, int image_name_first);
 
 /**
  * Parse @p line into @p o.  Returns 0, or -1 with a message in @p err

@@ -75,7 +75,10 @@ static void read_options(struct options *o)
 {
 	char err[192];
 
-	if (cmdline_parse(boot_info.cmdline, o, err, sizeof(err)) < 0) {
+	const char *args = cmdline_args(boot_info.cmdline,
+					boot_info.protocol == BOOT_MULTIBOOT1);
+
+	if (cmdline_parse(args, o, err, sizeof(err)) < 0) {
 		kprintf("svmlab: %s\n", err);
 		results_finish(RUN_BAD_CMDLINE);
 	}

@@ -2,9 +2,10 @@
  * trace.c - write trace lines as JSON on the console.
  *
  * The writer keeps one flag per nesting level: whether the next member
- * needs a comma before it.  Nesting deeper than TRACE_MAX_DEPTH is a
- * programming error and is reported in the line itself, so that the
- * parser fails loudly instead of reading a truncated object.
+ * needs a comma before it.  Nesting deeper than TRACE_MAX_DEPTH - 1
+ * levels is a programming error: the writer then emits text that is not
+ * JSON, so that the parser rejects the line loudly instead of reading an
+ * object of the wrong shape.
  */
 #include "trace.h"
 #include "dev/console.h"
@@ -59,7 +60,7 @@ static void member(const char *key)
 static void open_level(char bracket)
 {
 	if (depth + 1 >= TRACE_MAX_DEPTH) {
-		puts_raw("\"trace: nesting too deep\"");
+		puts_raw("<<trace: nesting too deep>>");
 		return;
 	}
 	console_putc(bracket);

@@ -4,7 +4,7 @@
  *
  * A trace line is the prefix TRACE_PREFIX followed by one JSON object
  * whose "ev" member names the event.  Readable text and trace lines are
- * mixed on the same console; tests/trace.py is the one parser.  The
+ * mixed on the same console; tests/svmtrace.py is the one parser.  The
  * events and their members are specified in docs/trace-format.md.
  *
  * Usage, building {"ev":"check","ch":2,"name":"svm.efer","ok":true}:

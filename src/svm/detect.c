@@ -37,15 +37,15 @@ int svm_enable(uint64_t hsave_pa)
 	/* LAB 2 BEGIN svm_enable: set EFER.SVME and program VM_HSAVE_PA */
 	uint64_t efer = rdmsr(MSR_EFER);
 
+	/* The host save area must be 4 KiB aligned (APM2 §15.30.4). */
+	if (hsave_pa & 0xFFF)
+		return -1;
 	/*
 	 * Why EFER.SVME first: with SVME clear, every SVM instruction is
 	 * #UD, and VM_HSAVE_PA is only used by VMRUN (APM2 §15.4).
 	 */
 	wrmsr(MSR_EFER, efer | EFER_SVME);
 	if (!(rdmsr(MSR_EFER) & EFER_SVME))
-		return -1;
-	/* The host save area must be 4 KiB aligned (APM2 §15.30.4). */
-	if (hsave_pa & 0xFFF)
 		return -1;
 	wrmsr(MSR_VM_HSAVE_PA, hsave_pa);
 	return rdmsr(MSR_VM_HSAVE_PA) == hsave_pa ? 0 : -1;

@@ -23,20 +23,26 @@ TEST(options_are_recognised)
 	EXPECT_STREQ(o.chapter, "");
 }
 
-/* QEMU's Multiboot1 loader puts the kernel's file name first. */
-TEST(leading_path_is_skipped)
+/* Multiboot1 loaders put the image name first, with or without a '/'. */
+TEST(image_name_is_skipped_for_multiboot1)
 {
 	struct options o;
 	char err[128];
 
-	EXPECT_EQ(cmdline_parse("build/kernel.elf chapter=detect", &o, err,
-				sizeof(err)), 0);
+	EXPECT_EQ(cmdline_parse(cmdline_args("build/kernel.elf chapter=detect",
+					     1), &o, err, sizeof(err)), 0);
 	EXPECT_STREQ(o.chapter, "detect");
-	EXPECT_EQ(cmdline_parse("/boot/kernel.elf", &o, err, sizeof(err)), 0);
+	EXPECT_EQ(cmdline_parse(cmdline_args("kernel.elf", 1), &o, err,
+				sizeof(err)), 0);
+	EXPECT_STREQ(o.chapter, "");
+	/* Multiboot2 passes only the arguments: nothing is skipped. */
+	EXPECT_STREQ(cmdline_args("chapter=1", 0), "chapter=1");
+	EXPECT_EQ(cmdline_parse(cmdline_args("kernel.elf", 0), &o, err,
+				sizeof(err)), -1);
 }
 
-/* Only the first word may be a path. */
-TEST(path_later_is_an_error)
+/* A path is not an option. */
+TEST(path_is_an_error)
 {
 	struct options o;
 	char err[128];

@@ -57,6 +57,33 @@ def test_svm_is_enabled_and_the_host_save_area_set(emu, boot):
     assert run.trace.status == "pass", run.tail()
 
 
+def test_msr_faults_are_recovered_or_pinned(emu, boot):
+    """RDMSR/WRMSR faults: #GP, recovered by the fix-up table.
+
+    The kernel reads VM_CR through rdmsr_safe: a #GP there becomes an
+    error return (the .extable fix-up in src/arch/trap.c), not a panic.
+    Two probes show the path:
+    - RDMSR of MSRs 1FFFh and 802h (x2APIC off) must raise #GP (APM3
+      "RDMSR"); both emulators return 0 instead (pinned deviations);
+    - WRMSR of a misaligned VM_HSAVE_PA must raise #GP (APM2 §15.30.4);
+      QEMU does, the fix-up table recovers and the run goes on; Bochs
+      accepts the value (pinned).
+    """
+    unknown_msr = {"qemu": "qemu-unknown-msr-reads-zero",
+                   "bochs": "bochs-unknown-msr-reads-zero"}[emu]
+    run = boot(emu, args="chapter=2")
+    t = run.trace
+    for probe in t.report("msr.faulting"):
+        assert (not probe["faulted"]) == expect(emu, unknown_msr, False), \
+            f"MSR {probe['msr']:#x}: " + deviation(unknown_msr).actual
+    hsave = t.report("msr.hsave_misaligned")
+    assert hsave["faulted"] == \
+        expect(emu, "bochs-hsave-pa-unchecked", True), run.tail()
+    assert t.checks(2)["svm.hsave_pa_kept"]["ok"]
+    assert not t.of("panic")
+    assert t.chapter_result(2) == "pass", run.tail()
+
+
 @pytest.mark.emulators("qemu")
 def test_cpu_without_svm_is_refused_cleanly(emu, boot):
     """On a CPU without SVM the kernel says so and exits with "no-svm".

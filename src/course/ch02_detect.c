@@ -66,6 +66,61 @@ static void report_caps(const struct svm_caps *c)
 	trace_end();
 }
 
+/*
+ * MSRs whose RDMSR must raise #GP: 1FFFh, the top of the first MSR
+ * range, which no processor implements (APM3 "RDMSR"), and 802h, an
+ * x2APIC register, while the local APIC is not in x2APIC mode.
+ * rdmsr_safe turns the #GP into -1 through the fix-up table: the same
+ * path that reads VM_CR safely.
+ */
+static const uint32_t faulting_msrs[] = { 0x00001FFFu, 0x00000802u };
+
+static void report_faulting_msrs(void)
+{
+	unsigned i;
+
+	trace_begin("report");
+	trace_u64("ch", 2);
+	trace_str("key", "msr.faulting");
+	trace_arr_begin("value");
+	for (i = 0; i < sizeof(faulting_msrs) / sizeof(faulting_msrs[0]);
+	     i++) {
+		uint64_t value = 0;
+		int faulted = rdmsr_safe(faulting_msrs[i], &value) < 0;
+
+		trace_obj_begin(0);
+		trace_u64("msr", faulting_msrs[i]);
+		trace_bool("faulted", faulted);
+		trace_u64("value", value);
+		trace_obj_end();
+	}
+	trace_arr_end();
+	trace_end();
+}
+
+/*
+ * APM2 §15.30.4: writing VM_HSAVE_PA with a value that is not 4 KiB
+ * aligned raises #GP.  wrmsr_safe reports the #GP; if the write was
+ * accepted instead, the good value is put back.
+ */
+static void report_misaligned_hsave(uint64_t hsave)
+{
+	int faulted = wrmsr_safe(MSR_VM_HSAVE_PA, hsave | 0x800) < 0;
+
+	if (!faulted)
+		wrmsr(MSR_VM_HSAVE_PA, hsave);
+	kprintf("WRMSR VM_HSAVE_PA=0x%llx (misaligned): %s\n",
+		(unsigned long long)(hsave | 0x800),
+		faulted ? "#GP, recovered by the fix-up table" : "accepted");
+	trace_begin("report");
+	trace_u64("ch", 2);
+	trace_str("key", "msr.hsave_misaligned");
+	trace_obj_begin("value");
+	trace_bool("faulted", faulted);
+	trace_obj_end();
+	trace_end();
+}
+
 void ch02_detect_run(void)
 {
 	struct svm_caps caps;
@@ -74,6 +129,7 @@ void ch02_detect_run(void)
 
 	svm_probe(&caps);
 	report_caps(&caps);
+	report_faulting_msrs();
 	v = svm_assess(&caps);
 	check(v == SVM_USABLE, "svm.usable", "%s", svm_verdict_text(v));
 	if (svm_setup() < 0) {
@@ -88,5 +144,9 @@ void ch02_detect_run(void)
 	      efer & EFER_SVME ? "set" : "clear");
 	check(hsave != 0 && !(hsave & 0xFFF), "svm.hsave_pa",
 	      "VM_HSAVE_PA=0x%llx is a non-zero 4 KiB-aligned page",
+	      (unsigned long long)hsave);
+	report_misaligned_hsave(hsave);
+	check(rdmsr(MSR_VM_HSAVE_PA) == hsave, "svm.hsave_pa_kept",
+	      "VM_HSAVE_PA still 0x%llx after the misaligned write",
 	      (unsigned long long)hsave);
 }

@@ -73,6 +73,93 @@ DEVIATIONS = [
                   "test_msr_faults_are_recovered_or_pinned",
         value=False,
     ),
+    Deviation(
+        id="qemu-tr-attrib-not-busy",
+        emu="qemu",
+        topic="TR attribute stored by VMSAVE after LTR",
+        apm="APM2 §12.2.5 and §15.5.2: LTR marks the TSS busy (type Bh), "
+            "and VMSAVE stores TR's hidden attributes, so a busy 64-bit "
+            "TSS reads back as 08Bh",
+        actual="VMSAVE stores 089h: TCG's hidden TR keeps the available "
+               "type (9h) it read before LTR set the busy bit in the GDT",
+        pinned_by="tests/test_ch03_vmcb.py::"
+                  "test_vmsave_stores_tr_in_the_packed_attribute_form",
+        value=0x089,
+    ),
+    Deviation(
+        id="qemu-invalid-exitcode-32bit",
+        emu="qemu",
+        topic="EXITCODE of VMEXIT_INVALID",
+        apm="APM2 Appendix C: VMEXIT_INVALID is -1, and EXITCODE (VMCB "
+            "070h) is a 64-bit field: FFFF_FFFF_FFFF_FFFFh",
+        actual="TCG writes 0000_0000_FFFF_FFFFh: only the low 32 bits "
+               "are -1",
+        pinned_by="tests/test_ch04_vmrun.py::"
+                  "test_vmrun_refuses_a_vmcb_broken_one_way",
+        value=0xFFFFFFFF,
+    ),
+    Deviation(
+        id="qemu-vmrun-accepts-gpat",
+        emu="qemu",
+        topic="VMRUN with nested paging and a reserved G_PAT type",
+        apm="APM2 §15.25.4: with NP_ENABLE set, VMRUN checks G_PAT like "
+            "WRMSR PAT and fails with VMEXIT_INVALID on a reserved type",
+        actual="TCG does not check G_PAT; the guest runs (here into #NPF, "
+               "exit 400h, as its nested page table is empty)",
+        pinned_by="tests/test_ch04_vmrun.py::"
+                  "test_vmrun_refuses_a_vmcb_broken_one_way",
+        value="NPF",
+    ),
+    Deviation(
+        id="bochs-vmrun-accepts-cr3_mbz",
+        emu="bochs",
+        topic="VMRUN with a must-be-zero bit of CR3 set",
+        apm="APM2 §15.5.1: any MBZ bit of CR3 set gives VMEXIT_INVALID "
+            "(here bit 52, reserved in long mode)",
+        actual="Bochs does not check the guest's CR3; the guest runs "
+               "(its first exit is its first HLT)",
+        pinned_by="tests/test_ch04_vmrun.py::"
+                  "test_vmrun_refuses_a_vmcb_broken_one_way",
+        value="HLT",
+    ),
+    Deviation(
+        id="bochs-vmrun-accepts-msrpm_base",
+        emu="bochs",
+        topic="VMRUN with an MSR permission map that ends past MAXPHYADDR",
+        apm="APM2 §15.5.1: the MSR permission map (8 KiB) must not extend "
+            "to or beyond the maximum physical address",
+        actual="Bochs checks only that the base is below 2^MAXPHYADDR, "
+               "not where the map ends; the guest runs",
+        pinned_by="tests/test_ch04_vmrun.py::"
+                  "test_vmrun_refuses_a_vmcb_broken_one_way",
+        value="HLT",
+    ),
+    Deviation(
+        id="bochs-vmrun-accepts-iopm_base",
+        emu="bochs",
+        topic="VMRUN with an I/O permission map that ends past MAXPHYADDR",
+        apm="APM2 §15.5.1: the I/O permission map (12 KiB) must not "
+            "extend to or beyond the maximum physical address",
+        actual="Bochs checks only that the base is below 2^MAXPHYADDR, "
+               "not where the map ends; the guest runs",
+        pinned_by="tests/test_ch04_vmrun.py::"
+                  "test_vmrun_refuses_a_vmcb_broken_one_way",
+        value="HLT",
+    ),
+    Deviation(
+        id="bochs-vmrun-accepts-lme_pg_no_pe",
+        emu="bochs",
+        topic="VMRUN with EFER.LME and CR0.PG set, CR0.PE clear",
+        apm="APM2 §15.5.1: EFER.LME and CR0.PG set with CR0.PE clear "
+            "gives VMEXIT_INVALID",
+        actual="Bochs loads the state and then stops the whole simulation "
+               "with \"PANIC: change_cpu_mode: EFER.LMA is set when "
+               "CR0.PE=0\"; the run has no summary.  svmlab runs this case "
+               "only when guest=invalid.lme_pg_no_pe asks for it",
+        pinned_by="tests/test_ch04_vmrun.py::"
+                  "test_long_mode_without_protection_only_on_request",
+        value="panic",
+    ),
 ]
 
 BY_ID = {d.id: d for d in DEVIATIONS}

@@ -57,6 +57,23 @@ QEMU_STATUS = {33: "pass", 35: "fail", 37: "no-svm", 39: "bad-cmdline",
                41: "panic"}
 
 
+def guest_symbol(guest: str, symbol: str) -> int:
+    """The address of ``symbol`` in the built image of ``guest``.
+
+    Read with nm from build/guests/<guest>.elf, so that tests compare
+    exit RIPs with where the assembler put the instruction, not with
+    values copied from a trace.
+    """
+    elf = BUILD / "guests" / f"{guest}.elf"
+    out = subprocess.run(["nm", str(elf)], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == symbol:
+            return int(parts[0], 16)
+    raise KeyError(f"{symbol} is not a symbol of {elf}")
+
+
 class EmulatorMissing(RuntimeError):
     """A program the harness needs is not installed."""
 

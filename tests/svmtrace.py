@@ -21,9 +21,14 @@ EVENTS = {
     "chapter_end": ("ch", "result", "passed", "failed"),
     "check": ("ch", "name", "ok", "detail"),
     "report": ("ch", "key", "value"),
-    "guest_start": ("guest",),
-    "guest_end": ("guest", "result", "reason"),
-    "exit": ("code", "name"),
+    "guest_start": ("guest", "entry", "nrips"),
+    "guest_end": ("guest", "result", "reason", "expected"),
+    "exit": ("guest", "n", "code", "name", "rip", "nrip", "info1", "info2",
+             "intinfo"),
+    "guest_report": ("guest", "key", "value"),
+    "guest_check": ("guest", "ok", "message"),
+    "vmcb_check": ("guest", "rules"),
+    "vmrun_case": ("case", "rule", "checker", "code", "name", "exits"),
     "refusal": ("reason", "message"),
     "todo": ("ch", "function", "file"),
     "panic": ("kind",),
@@ -84,6 +89,37 @@ class Trace:
         if len(found) != 1:
             raise TraceError(f"expected one report {key!r}, found {len(found)}")
         return found[0]["value"]
+
+    # ---- guests ---------------------------------------------------------
+    def exits(self, guest: str) -> list:
+        """The exit events of one guest, in order."""
+        return [e for e in self.of("exit") if e["guest"] == guest]
+
+    def guest_reports(self, guest: str) -> dict:
+        """A guest's HC_REPORT values by key (a key reported twice is an
+        error: guests report each key once)."""
+        out = {}
+        for e in self.of("guest_report"):
+            if e["guest"] == guest:
+                if e["key"] in out:
+                    raise TraceError(f"{guest} reported {e['key']!r} twice")
+                out[e["key"]] = e["value"]
+        return out
+
+    def _one_where(self, ev: str, key: str, value: str) -> dict:
+        found = [e for e in self.of(ev) if e[key] == value]
+        if len(found) != 1:
+            raise TraceError(f"expected one {ev} with {key}={value!r}, "
+                             f"found {len(found)}")
+        return found[0]
+
+    def guest_end(self, guest: str) -> dict:
+        """The one guest_end event of ``guest``."""
+        return self._one_where("guest_end", "guest", guest)
+
+    def case(self, name: str) -> dict:
+        """The one vmrun_case event named ``name`` (chapter 4)."""
+        return self._one_where("vmrun_case", "case", name)
 
     def chapter_result(self, ch: int) -> str:
         """The chapter's result as the summary gives it."""

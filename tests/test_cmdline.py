@@ -13,7 +13,9 @@ CHAPTER = 1
 @pytest.mark.parametrize("args, says", [
     ("frobnicate=1", ["unknown option 'frobnicate=1'", "chapter=", "guest="]),
     ("chapter=99", ["unknown chapter '99'", "1=boot", "2=detect"]),
-    ("guest=nosuch", ["unknown guest 'nosuch'", "guests in this build"]),
+    ("guest=nosuch", ["unknown guest 'nosuch'", "guests in this build:",
+                      " hlt ", " invalid.asid_zero"]),
+    ("vmcbcheck=maybe", ["vmcbcheck=maybe: the values are on and off"]),
     ("fault=xx", ["unknown fault kind 'xx'", "de ud bp gp pf"]),
 ])
 def test_bad_command_line_is_refused_with_what_exists(emu, boot, args, says):

@@ -12,6 +12,26 @@
 
 /** Extended Feature Enable Register (APM2 §3.1.7). */
 #define MSR_EFER        0xC0000080u
+/** SYSCALL target CS/SS selectors and 32-bit target (APM2 §6.1.1). */
+#define MSR_STAR        0xC0000081u
+/** SYSCALL 64-bit target RIP. */
+#define MSR_LSTAR       0xC0000082u
+/** SYSCALL target RIP in compatibility mode. */
+#define MSR_CSTAR       0xC0000083u
+/** SYSCALL RFLAGS mask. */
+#define MSR_SFMASK      0xC0000084u
+/** FS.base in 64-bit mode. */
+#define MSR_FS_BASE     0xC0000100u
+/** GS.base in 64-bit mode. */
+#define MSR_GS_BASE     0xC0000101u
+/** The value SWAPGS exchanges with GS.base. */
+#define MSR_KERNEL_GS_BASE 0xC0000102u
+/** SYSENTER target CS. */
+#define MSR_SYSENTER_CS  0x174u
+/** SYSENTER target ESP. */
+#define MSR_SYSENTER_ESP 0x175u
+/** SYSENTER target EIP. */
+#define MSR_SYSENTER_EIP 0x176u
 /** EFER.SCE: SYSCALL/SYSRET enable. */
 #define EFER_SCE        (1ull << 0)
 /** EFER.LME: long mode enable. */

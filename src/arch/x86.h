@@ -155,4 +155,31 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause");
 }
 
+/** The GDTR as SGDT stores it. */
+struct __attribute__((packed)) desc_ptr {
+	uint16_t limit;         /**< table size - 1 */
+	uint64_t base;          /**< linear address of the table */
+};
+
+/** Store the GDTR. */
+static inline struct desc_ptr sgdt(void)
+{
+	struct desc_ptr p;
+
+	__asm__ volatile("sgdt %0" : "=m"(p));
+	return p;
+}
+
+/** VMSAVE: FS, GS, TR, LDTR and syscall MSRs into the VMCB at @p pa. */
+static inline void vmsave(uint64_t pa)
+{
+	__asm__ volatile("vmsave %%rax" : : "a"(pa) : "memory");
+}
+
+/** VMLOAD: FS, GS, TR, LDTR and syscall MSRs from the VMCB at @p pa. */
+static inline void vmload(uint64_t pa)
+{
+	__asm__ volatile("vmload %%rax" : : "a"(pa) : "memory");
+}
+
 #endif /* SVMLAB_ARCH_X86_H */

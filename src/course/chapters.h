@@ -16,4 +16,20 @@ void ch01_boot_run(void);
 /** Chapter 2: detect SVM, report its features, enable it. */
 void ch02_detect_run(void);
 
+/** Chapter 3: the VMCB as the processor reads and writes it. */
+void ch03_vmcb_run(void);
+
+/** Chapter 4: the first guests, and one VMRUN per consistency check. */
+void ch04_vmrun_run(void);
+
+/** Chapter 4's guests and VMRUN cases, as guest= accepts them. */
+extern const char *const ch04_guests[];
+
+/**
+ * Run guest @p name in the current chapter: load it, run it to its end,
+ * record the result.  @p expected is how it should end.  Skipped when
+ * guest= names another guest.
+ */
+void course_run_guest(const char *name);
+
 #endif /* SVMLAB_COURSE_CHAPTERS_H */

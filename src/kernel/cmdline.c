@@ -8,6 +8,7 @@
 
 const char cmdline_help[] =
 	"chapter=N|SLUG (one chapter), guest=NAME (one guest), "
+	"vmcbcheck=on|off (check every VMCB before VMRUN, default on), "
 	"fault=de|ud|bp|gp|pf (raise a host exception)";
 
 struct option_spec {
@@ -19,6 +20,7 @@ static const struct option_spec specs[] = {
 	{ "chapter", offsetof(struct options, chapter) },
 	{ "guest", offsetof(struct options, guest) },
 	{ "fault", offsetof(struct options, fault) },
+	{ "vmcbcheck", offsetof(struct options, vmcbcheck) },
 };
 
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))

@@ -8,6 +8,7 @@
  *
  *     chapter=N|SLUG   run one chapter (default: the whole course)
  *     guest=NAME       run one guest
+ *     vmcbcheck=on|off run the VMCB checker before every VMRUN (on)
  *     fault=KIND       self-test: raise a host exception (de ud bp gp pf)
  *
  * The parser only splits and recognises; course.c checks that a chapter
@@ -26,6 +27,7 @@ struct options {
 	char chapter[CMDLINE_VALUE_MAX];        /**< chapter=, number or slug */
 	char guest[CMDLINE_VALUE_MAX];          /**< guest= */
 	char fault[CMDLINE_VALUE_MAX];          /**< fault= */
+	char vmcbcheck[CMDLINE_VALUE_MAX];      /**< vmcbcheck= on or off */
 };
 
 /** The help text listing every option, for error messages. */

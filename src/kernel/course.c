@@ -8,13 +8,20 @@
 #include "dev/console.h"
 #include "lib/string.h"
 #include "svm/svm.h"
+#include "svm/vcpu.h"
 
 const struct chapter course_chapters[] = {
 	{ 0, 1, "boot", "boot: Multiboot, long mode, the console", 0,
-	  ch01_boot_run },
+	  ch01_boot_run, 0 },
 	{ 1, 2, "detect", "detecting and enabling SVM (APM2 15.4)", 0,
-	  ch02_detect_run },
+	  ch02_detect_run, 0 },
+	{ 2, 3, "vmcb", "the VMCB (APM2 Appendix B)", 1,
+	  ch03_vmcb_run, 0 },
+	{ 3, 4, "vmrun", "the first VMRUN (APM2 15.5, 15.6)", 1,
+	  ch04_vmrun_run, ch04_guests },
 };
+
+const char *course_only_guest = "";
 
 const unsigned course_chapter_count =
 	sizeof(course_chapters) / sizeof(course_chapters[0]);
@@ -53,6 +60,36 @@ static const struct chapter *find_chapter(const char *name)
 	return 0;
 }
 
+/* The chapter that runs guest @p name, or NULL. */
+static const struct chapter *chapter_of_guest(const char *name)
+{
+	unsigned i;
+	const char *const *g;
+
+	for (i = 0; i < course_chapter_count; i++)
+		for (g = course_chapters[i].guests; g && *g; g++)
+			if (strcmp(*g, name) == 0)
+				return &course_chapters[i];
+	return 0;
+}
+
+int course_guest_selected(const char *name)
+{
+	return !course_only_guest[0] || strcmp(course_only_guest, name) == 0;
+}
+
+static void list_guests(void)
+{
+	unsigned i;
+	const char *const *g;
+
+	kprintf("guests in this build:");
+	for (i = 0; i < course_chapter_count; i++)
+		for (g = course_chapters[i].guests; g && *g; g++)
+			kprintf(" %s", *g);
+	kprintf("\n");
+}
+
 static void list_chapters(void)
 {
 	unsigned i;
@@ -71,10 +108,15 @@ int course_validate(const struct options *o)
 		list_chapters();
 		return -1;
 	}
-	if (o->guest[0]) {
+	if (o->guest[0] && !chapter_of_guest(o->guest)) {
 		kprintf("svmlab: unknown guest '%s'\n", o->guest);
-		kprintf("guests in this build: none yet (the first guests "
-			"arrive with chapter 4)\n");
+		list_guests();
+		return -1;
+	}
+	if (o->vmcbcheck[0] && strcmp(o->vmcbcheck, "on") &&
+	    strcmp(o->vmcbcheck, "off")) {
+		kprintf("svmlab: vmcbcheck=%s: the values are on and off\n",
+			o->vmcbcheck);
 		return -1;
 	}
 	return 0;
@@ -93,6 +135,15 @@ void course_run(const struct options *o)
 {
 	unsigned i;
 
+	vcpu_check_before_vmrun = strcmp(o->vmcbcheck, "off") != 0;
+	if (o->guest[0]) {
+		course_only_guest = o->guest;
+		if (!o->chapter[0] ||
+		    find_chapter(o->chapter) == chapter_of_guest(o->guest)) {
+			run_chapter(chapter_of_guest(o->guest));
+			return;
+		}
+	}
 	if (o->chapter[0]) {
 		run_chapter(find_chapter(o->chapter));
 		return;

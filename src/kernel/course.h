@@ -24,7 +24,14 @@ struct chapter {
 	const char *title;      /**< heading printed when it starts */
 	int needs_svm;          /**< SVM must be enabled before it runs */
 	void (*run)(void);      /**< records checks and runs guests */
+	const char *const *guests; /**< its guests, NULL-terminated, or NULL */
 };
+
+/** guest= on the command line, or "" to run every guest. */
+extern const char *course_only_guest;
+
+/** Should the chapter run guest @p name (guest= selects one)? */
+int course_guest_selected(const char *name);
 
 /** The chapters, in course order. */
 extern const struct chapter course_chapters[];

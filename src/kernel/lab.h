@@ -15,6 +15,23 @@
 #ifndef SVMLAB_KERNEL_LAB_H
 #define SVMLAB_KERNEL_LAB_H
 
+#ifdef __ASSEMBLER__
+/*
+ * The same call from an assembly file (vmrun.S): lab_todo(chapter,
+ * "function", __FILE__), with the strings placed in .rodata.
+ */
+#define LAB_TODO(chapter, function)                                     \
+	mov	$chapter, %edi;                                         \
+	lea	9001f(%rip), %rsi;                                      \
+	lea	9002f(%rip), %rdx;                                      \
+	and	$-16, %rsp;                                             \
+	call	lab_todo;                                               \
+	.pushsection .rodata;                                           \
+9001:	.asciz	function;                                               \
+9002:	.asciz	__FILE__;                                               \
+	.popsection
+#else
+
 /**
  * Report an unwritten lab exercise and end the run as failed.  The kernel
  * implementation is in results.c; the host unit tests provide their own.
@@ -24,5 +41,6 @@ void lab_todo(unsigned chapter, const char *function, const char *file)
 
 /** What a lab tree puts in place of a removed solution. */
 #define LAB_TODO(chapter, function) lab_todo((chapter), (function), __FILE__)
+#endif /* __ASSEMBLER__ */
 
 #endif /* SVMLAB_KERNEL_LAB_H */

@@ -20,6 +20,7 @@ static struct chapter_tally tally[COURSE_MAX_CHAPTERS];
 static const struct chapter *current;
 static unsigned checks_passed, checks_failed;
 static unsigned guests_passed, guests_failed, guests_stopped;
+static unsigned guests_unexpected;
 
 void results_chapter_begin(const struct chapter *c)
 {
@@ -86,7 +87,7 @@ void check(int ok, const char *name, const char *fmt, ...)
 }
 
 void results_guest_end(const char *name, enum guest_result r,
-		       const char *reason)
+		       enum guest_result expected, const char *reason)
 {
 	static const char *const names[] = { "pass", "fail", "stopped" };
 
@@ -96,21 +97,28 @@ void results_guest_end(const char *name, enum guest_result r,
 		guests_failed++;
 	else
 		guests_stopped++;
-	if (current && r != GUEST_PASS)
+	if (r != expected)
+		guests_unexpected++;
+	if (current && r != expected)
 		tally[current->index].failed++;
 	else if (current)
 		tally[current->index].passed++;
+	kprintf("  guest %s: %s%s%s%s\n", name, names[r],
+		*reason ? " (" : "", reason, *reason ? ")" : "");
+	if (r != expected)
+		kprintf("  guest %s should have ended as %s\n", name,
+			names[expected]);
 	trace_begin("guest_end");
 	trace_str("guest", name);
 	trace_str("result", names[r]);
 	trace_str("reason", reason);
+	trace_str("expected", names[expected]);
 	trace_end();
 }
 
 enum run_status results_status(void)
 {
-	return checks_failed || guests_failed || guests_stopped ? RUN_FAIL
-								: RUN_PASS;
+	return checks_failed || guests_unexpected ? RUN_FAIL : RUN_PASS;
 }
 
 static void summary_trace(enum run_status status)
@@ -127,6 +135,7 @@ static void summary_trace(enum run_status status)
 	trace_u64("passed", guests_passed);
 	trace_u64("failed", guests_failed);
 	trace_u64("stopped", guests_stopped);
+	trace_u64("unexpected", guests_unexpected);
 	trace_obj_end();
 	trace_arr_begin("chapters");
 	for (i = 0; i < course_chapter_count; i++) {
@@ -149,8 +158,9 @@ void results_finish(enum run_status status)
 		kprintf("  chapter %2u %-10s %s\n", course_chapters[i].num,
 			course_chapters[i].slug, chapter_result(&tally[i]));
 	kprintf("  checks: %u passed, %u failed; guests: %u passed, "
-		"%u failed, %u stopped\n", checks_passed, checks_failed,
-		guests_passed, guests_failed, guests_stopped);
+		"%u failed, %u stopped (%u not as expected)\n", checks_passed,
+		checks_failed, guests_passed, guests_failed, guests_stopped,
+		guests_unexpected);
 	kprintf("  status: %s\n", run_status_name(status));
 	summary_trace(status);
 	emu_exit(status);

@@ -37,9 +37,14 @@ void results_chapter_end(void);
 void check(int ok, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/** Record how guest @p name ended; @p reason is "" unless stopped. */
+/**
+ * Record how guest @p name ended; @p reason is "" unless stopped.  A
+ * guest that ends as @p expected counts as passed in its chapter (a
+ * demonstration guest may be meant to be stopped); any other ending
+ * fails the chapter and the run.
+ */
 void results_guest_end(const char *name, enum guest_result r,
-		       const char *reason);
+		       enum guest_result expected, const char *reason);
 
 /** RUN_PASS if nothing failed so far, else RUN_FAIL. */
 enum run_status results_status(void);

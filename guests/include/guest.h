@@ -1,0 +1,85 @@
+/*
+ * guest.h - what a guest file includes: the hypercall ABI and helpers.
+ *
+ * A guest is one small file in guests/.  It declares its mode and its
+ * extra intercepts, and defines guest_main, which the runtime
+ * (guests/rt/start.S) calls after setting up the guest's own IDT.  When
+ * guest_main returns, the runtime makes the HC_DONE hypercall.
+ *
+ * In assembly:
+ *
+ *     #include "guest.h"
+ *     GUEST_MODE(GUEST_MODE_LONG)
+ *     GUEST_FUNC(guest_main)
+ *         REPORT  key_string, %rbx      (a value under a key)
+ *         PASS    message_string
+ *         ret
+ *
+ * The ABI itself is in src/svm/guest_abi.h.
+ */
+#ifndef SVMLAB_GUEST_H
+#define SVMLAB_GUEST_H
+
+#include "svm/guest_abi.h"
+
+#ifdef __ASSEMBLER__
+
+/* Declare the guest's mode (GUEST_MODE_LONG): read by the loader. */
+#define GUEST_MODE(m)   .globl guest_mode; .set guest_mode, m
+/* Ask for extra intercepts on top of the hypervisor's base set. */
+#define GUEST_MISC1(bits) .globl guest_misc1; .set guest_misc1, bits
+#define GUEST_MISC2(bits) .globl guest_misc2; .set guest_misc2, bits
+/* The guest is meant to be stopped by the hypervisor (a demonstration). */
+#define GUEST_EXPECT_STOP .globl guest_flags; .set guest_flags, GUEST_FLAG_EXPECT_STOP
+/* A global code label, so that tests can find its address. */
+#define GUEST_FUNC(name) .text; .globl name; .type name, @function; name:
+#define GUEST_LABEL(name) .globl name; name:
+
+/* VMMCALL with RAX = nr: the hypercall instruction. */
+.macro HYPERCALL nr
+	mov	$\nr, %eax
+	vmmcall
+.endm
+
+/* Report the value in \reg under the key string at label \key. */
+.macro REPORT key, reg
+	mov	\reg, %rsi
+	lea	\key(%rip), %rdi
+	HYPERCALL HC_REPORT
+.endm
+
+/* One of the guest's own checks passed or failed: message at \msg. */
+.macro PASS msg
+	lea	\msg(%rip), %rdi
+	HYPERCALL HC_PASS
+.endm
+.macro FAIL msg
+	lea	\msg(%rip), %rdi
+	HYPERCALL HC_FAIL
+.endm
+
+#else /* C guests */
+
+#include <stdint.h>
+
+static inline uint64_t hypercall(uint64_t nr, uint64_t a, uint64_t b)
+{
+	uint64_t ret;
+
+	__asm__ volatile("vmmcall" : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b) : "memory");
+	return ret;
+}
+
+static inline void report(const char *key, uint64_t value)
+{
+	hypercall(HC_REPORT, (uint64_t)(uintptr_t)key, value);
+}
+
+static inline void guest_check(int ok, const char *message)
+{
+	hypercall(ok ? HC_PASS : HC_FAIL, (uint64_t)(uintptr_t)message, 0);
+}
+
+#endif
+#endif /* SVMLAB_GUEST_H */

@@ -1,0 +1,121 @@
+/*
+ * start.S - the runtime every long-mode guest is linked with.
+ *
+ * It provides what a guest needs of its own: the image header that the
+ * loader reads, a GDT, an IDT whose handlers report unexpected
+ * exceptions through the hypercall ABI, and the entry point that calls
+ * guest_main and then says HC_DONE.  The loader starts the guest in
+ * 64-bit mode with CS/DS from this GDT, RSP at the top of its stack and
+ * CR3 on page tables that map the guest's window (src/svm/guest.c).
+ */
+#include "guest.h"
+
+	/* Intercepts a guest did not ask for: none (weak, so 0). */
+	.weak	guest_misc1, guest_misc2, guest_exceptions, guest_flags
+
+	.section .header, "a"
+	.globl	guest_header
+guest_header:
+	.ascii	GUEST_MAGIC_STR                 /* GH_MAGIC */
+	.long	guest_mode                      /* GH_MODE: from the guest */
+	.long	guest_flags                     /* GH_FLAGS */
+	.quad	__guest_start                   /* GH_LOAD */
+	.quad	_start                          /* GH_ENTRY */
+	.quad	__guest_end                     /* GH_MEM_END */
+	.quad	guest_gdt                       /* GH_GDT */
+	.quad	guest_idt                       /* GH_IDT */
+	.word	guest_gdt_end - guest_gdt - 1   /* GH_GDT_LIMIT */
+	.word	256 * 16 - 1                    /* GH_IDT_LIMIT */
+	.word	GUEST_SEL_CODE                  /* GH_CS */
+	.word	GUEST_SEL_DATA                  /* GH_DS */
+	.long	guest_misc1                     /* GH_MISC1 */
+	.long	guest_misc2                     /* GH_MISC2 */
+	.long	guest_exceptions                /* GH_EXCEPTIONS */
+	.long	0
+	.if	. - guest_header != GH_SIZE
+	.error	"guest_header does not match GH_SIZE"
+	.endif
+
+	.section .rodata
+	.balign	8
+	/* Null, 64-bit code (L=1), flat data: the loader reads them. */
+guest_gdt:
+	.quad	0
+	.quad	0x00AF9B000000FFFF
+	.quad	0x00CF93000000FFFF
+guest_gdt_end:
+msg_exception:
+	.asciz	"unexpected exception in the guest"
+key_vector:
+	.asciz	"exception.vector"
+key_rip:
+	.asciz	"exception.rip"
+
+	.bss
+	.balign	16
+	.globl	guest_idt
+guest_idt:
+	.skip	256 * 16
+
+	.text
+	.code64
+	.globl	_start
+_start:
+	call	idt_fill
+	call	guest_main
+	mov	$HC_DONE, %eax
+	.globl	rt_done_vmmcall
+rt_done_vmmcall:                        /* tests look this address up */
+	vmmcall
+	ud2                     /* HC_DONE never returns */
+
+/* Point IDT vectors 0-31 at the stubs below (interrupt gates, DPL 0). */
+idt_fill:
+	lea	guest_idt(%rip), %rdi
+	lea	exc_stubs(%rip), %rsi
+	xor	%ecx, %ecx
+1:	mov	%rsi, %rax
+	mov	%ax, (%rdi)                     /* offset 15:0 */
+	movw	$GUEST_SEL_CODE, 2(%rdi)
+	movw	$0x8E00, 4(%rdi)                /* P, DPL 0, type E */
+	shr	$16, %rax
+	mov	%ax, 6(%rdi)                    /* offset 31:16 */
+	shr	$16, %rax
+	mov	%eax, 8(%rdi)                   /* offset 63:32 */
+	movl	$0, 12(%rdi)
+	add	$16, %rdi
+	add	$16, %rsi
+	inc	%ecx
+	cmp	$32, %ecx
+	jb	1b
+	ret
+
+/*
+ * One 16-byte stub per exception vector: push the vector and go to the
+ * common handler, which reports the vector and the faulting RIP and
+ * fails the guest.  (Where the CPU pushed an error code, the stack has
+ * one more word; the handler finds RIP either way from the vector.)
+ */
+	.balign	16
+exc_stubs:
+	.set	vec, 0
+	.rept	32
+	.balign	16
+	push	$vec
+	jmp	exc_common
+	.set	vec, vec + 1
+	.endr
+
+exc_common:
+	pop	%rbx                            /* vector */
+	/* vectors 8, 10-14, 17, 21, 29, 30 push an error code */
+	mov	$0x60227D00, %eax
+	bt	%ebx, %eax
+	jnc	1f
+	add	$8, %rsp
+1:	mov	(%rsp), %r12                    /* the return RIP */
+	REPORT	key_vector, %rbx
+	REPORT	key_rip, %r12
+	FAIL	msg_exception
+	HYPERCALL HC_DONE
+	ud2

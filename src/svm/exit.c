@@ -1,0 +1,220 @@
+/*
+ * exit.c - the exit loop: VMRUN, trace the #VMEXIT, dispatch it
+ * (APM2 §15.6 "#VMEXIT", Appendix C "SVM Intercept Exit Codes").
+ */
+#include <stdarg.h>
+#include "vcpu.h"
+#include "exits.h"
+#include "svm.h"
+#include "arch/x86.h"
+#include "dev/console.h"
+#include "kernel/trace.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+int vcpu_check_before_vmrun = 1;
+struct vmcb_check_env vcpu_check_env;
+static int env_ready;
+static hpa_t host_save_pa;
+
+static exit_handler_fn handle_hlt, handle_shutdown;
+
+/*
+ * The dispatch table, indexed by exit code.  An exit without an entry
+ * stops the guest with a diagnostic; later chapters add entries.
+ */
+static exit_handler_fn *const exit_handlers[] = {
+	[SVM_EXIT_HLT] = handle_hlt,
+	[SVM_EXIT_SHUTDOWN] = handle_shutdown,
+	[SVM_EXIT_VMMCALL] = handle_vmmcall,
+};
+
+#define NHANDLERS (sizeof(exit_handlers) / sizeof(exit_handlers[0]))
+
+void vcpu_env_init(void)
+{
+	struct cpuid_regs zero = { 0 }, l1, l7 = zero, e1, e8 = zero;
+	uint32_t max = cpuid(0, 0).eax;
+	uint32_t max_ext = cpuid(0x80000000u, 0).eax;
+
+	l1 = cpuid(1, 0);
+	if (max >= 7)
+		l7 = cpuid(7, 0);
+	e1 = cpuid(0x80000001u, 0);
+	if (max_ext >= 0x80000008u)
+		e8 = cpuid(0x80000008u, 0);
+	vmcb_check_env_from_cpuid(&vcpu_check_env, &l1, &l7, &e1, &e8,
+				  svm_host_caps.features);
+	env_ready = 1;
+}
+
+void vcpu_init(struct vcpu *v, const char *name)
+{
+	memset(v, 0, sizeof(*v));
+	v->name = name;
+	v->vmcb = page_alloc();
+	v->vmcb_pa = hpa_of(v->vmcb);
+	v->max_exits = 10000;
+	v->nrips = !!(svm_host_caps.features & SVM_FEAT_NRIPS);
+	if (!host_save_pa)
+		host_save_pa = hpa_of(page_alloc());
+	if (!env_ready)
+		vcpu_env_init();
+}
+
+void vcpu_stop(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(v->stop_reason, sizeof(v->stop_reason), fmt, ap);
+	va_end(ap);
+	v->state = VCPU_STOPPED;
+	kprintf("  guest %s stopped: %s\n", v->name, v->stop_reason);
+}
+
+void vcpu_skip_insn(struct vcpu *v, unsigned len)
+{
+	/* NRIP is only meaningful where CPUID says the CPU writes it. */
+	if (v->nrips)
+		v->vmcb->save.rip = v->vmcb->control.next_rip;
+	else
+		v->vmcb->save.rip += len;
+}
+
+/* HLT (exit 78h): nothing to wait for yet; resume after it. */
+static void handle_hlt(struct vcpu *v)
+{
+	vcpu_skip_insn(v, 1);
+}
+
+/* SHUTDOWN (7Fh): the guest triple-faulted; its state is undefined. */
+static void handle_shutdown(struct vcpu *v)
+{
+	vcpu_stop(v, "shutdown (triple fault) at RIP 0x%llx",
+		  (unsigned long long)v->vmcb->save.rip);
+}
+
+/* Run the checker; print and trace what it finds. */
+static void check_vmcb(struct vcpu *v)
+{
+	struct vmcb_violation viol[VMCB_RULE_COUNT];
+	unsigned i, n;
+
+	n = vmcb_check(v->vmcb, &vcpu_check_env, viol, VMCB_RULE_COUNT);
+	v->rules = 0;
+	if (!n)
+		return;
+	kprintf("  VMCB check before VMRUN: %u rule(s) of APM2 15.5.1 "
+		"broken\n", n);
+	for (i = 0; i < n && i < VMCB_RULE_COUNT; i++) {
+		v->rules |= 1u << viol[i].rule;
+		kprintf("    %s: %s\n", vmcb_rule_id(viol[i].rule),
+			viol[i].detail);
+	}
+	trace_begin("vmcb_check");
+	trace_str("guest", v->name);
+	trace_arr_begin("rules");
+	for (i = 0; i < n && i < VMCB_RULE_COUNT; i++)
+		trace_str(0, vmcb_rule_id(viol[i].rule));
+	trace_arr_end();
+	trace_end();
+}
+
+/* The names of the rules in @p mask, space-separated, into @p buf. */
+static void rule_names(uint32_t mask, char *buf, size_t n)
+{
+	unsigned r;
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (r = 0; r < VMCB_RULE_COUNT && len + 1 < n; r++)
+		if (mask & (1u << r))
+			len += (size_t)ksnprintf(buf + len, n - len, "%s%s",
+						 len ? " " : "",
+						 vmcb_rule_id(r));
+}
+
+/* VMEXIT_INVALID: VMRUN refused the VMCB; name the rules it breaks. */
+static void exit_invalid(struct vcpu *v)
+{
+	char names[120];
+
+	if (!vcpu_check_before_vmrun) {
+		vcpu_stop(v, "VMEXIT_INVALID: VMRUN refused the VMCB (boot "
+			  "with vmcbcheck=on to see which rules it breaks)");
+		return;
+	}
+	rule_names(v->rules, names, sizeof(names));
+	if (v->rules)
+		vcpu_stop(v, "VMEXIT_INVALID: the VMCB breaks %s", names);
+	else
+		vcpu_stop(v, "VMEXIT_INVALID, yet the checker found no "
+			  "broken rule");
+}
+
+/* One trace line and one text line per #VMEXIT. */
+static void trace_exit(struct vcpu *v, uint64_t code)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	kprintf("  exit %u: %s (0x%llx) rip=0x%llx nrip=0x%llx "
+		"info1=0x%llx info2=0x%llx\n", v->exits, svm_exit_name(code),
+		(unsigned long long)c->exit_code, (unsigned long long)s->rip,
+		(unsigned long long)c->next_rip,
+		(unsigned long long)c->exit_info_1,
+		(unsigned long long)c->exit_info_2);
+	trace_begin("exit");
+	trace_str("guest", v->name);
+	trace_u64("n", v->exits);
+	trace_u64("code", c->exit_code);
+	trace_str("name", svm_exit_name(code));
+	trace_u64("rip", s->rip);
+	trace_u64("nrip", c->next_rip);
+	trace_u64("info1", c->exit_info_1);
+	trace_u64("info2", c->exit_info_2);
+	trace_u64("intinfo", c->exit_int_info);
+	if (code == SVM_EXIT_VMMCALL)
+		trace_u64("rax", s->rax);
+	trace_end();
+}
+
+/* Trace the exit and hand it to its handler. */
+static void dispatch(struct vcpu *v)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	uint64_t code = svm_exit_code_normalize(c->exit_code);
+
+	if (v->exits == 1)
+		v->first_exit = c->exit_code;
+	trace_exit(v, code);
+	if (code == SVM_EXIT_INVALID) {
+		exit_invalid(v);
+		return;
+	}
+	if (code < NHANDLERS && exit_handlers[code]) {
+		exit_handlers[code](v);
+		return;
+	}
+	vcpu_stop(v, "unhandled exit %s (0x%llx): EXITINFO1=0x%llx "
+		  "EXITINFO2=0x%llx at RIP 0x%llx", svm_exit_name(code),
+		  (unsigned long long)c->exit_code,
+		  (unsigned long long)c->exit_info_1,
+		  (unsigned long long)c->exit_info_2,
+		  (unsigned long long)v->vmcb->save.rip);
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	while (v->state == VCPU_RUNNING) {
+		if (vcpu_check_before_vmrun)
+			check_vmcb(v);
+		svm_world_switch(&v->regs, v->vmcb_pa, host_save_pa);
+		v->exits++;
+		dispatch(v);
+		if (v->state == VCPU_RUNNING && v->exits >= v->max_exits)
+			vcpu_stop(v, "%u exits without finishing (runaway "
+				  "guest)", v->exits);
+	}
+}

@@ -1,0 +1,149 @@
+/*
+ * guest.c - find a guest image, copy it into its window, and set up its
+ * VMCB so that it starts in long mode (APM2 §15.5 "VMRUN Instruction",
+ * §14.6 "Long Mode" for the state a 64-bit guest needs).
+ */
+#include "guest.h"
+#include "seg.h"
+#include "arch/cr.h"
+#include "arch/msr.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+#define PTE_P   (1ull << 0)
+#define PTE_RW  (1ull << 1)
+#define PTE_PS  (1ull << 7)
+#define LARGE   0x200000ull
+
+/* PAT as after reset: WB, WT, UC-, UC, twice (APM2 §7.8.1). */
+#define PAT_RESET 0x0007040600070406ull
+
+const struct guest_image *guest_find(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < guest_image_count; i++)
+		if (strcmp(guest_images[i].name, name) == 0)
+			return &guest_images[i];
+	return 0;
+}
+
+/* Is [a, a + len) inside [lo, hi)? */
+static int inside(uint64_t a, uint64_t len, uint64_t lo, uint64_t hi)
+{
+	return a >= lo && a <= hi && len <= hi - a;
+}
+
+/* The header of @p img, or NULL with a reason in @p err. */
+static const struct guest_header *check_header(const struct guest_image *img,
+					       char *err, size_t n)
+{
+	const struct guest_header *h = (const void *)img->start;
+	uint64_t size = (uint64_t)(img->end - img->start);
+	uint64_t top = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE -
+		       GUEST_PT_BYTES - GUEST_STACK_BYTES;
+
+	if (size < sizeof(*h) || memcmp(h->magic, GUEST_MAGIC_STR, 8)) {
+		ksnprintf(err, n, "not a guest image (no %s header)",
+			  GUEST_MAGIC_STR);
+		return 0;
+	}
+	if (h->mode != GUEST_MODE_LONG) {
+		ksnprintf(err, n, "mode %u cannot be started in this chapter "
+			  "(long mode only until nested paging)", h->mode);
+		return 0;
+	}
+	if (h->load != GUEST_WINDOW_BASE ||
+	    !inside(h->load, h->mem_end - h->load, h->load, top) ||
+	    !inside(h->entry, 1, h->load, h->load + size) ||
+	    !inside(h->gdt, h->gdt_limit + 1u, h->load, h->load + size)) {
+		ksnprintf(err, n, "image does not fit its window "
+			  "(load 0x%llx, end 0x%llx)",
+			  (unsigned long long)h->load,
+			  (unsigned long long)h->mem_end);
+		return 0;
+	}
+	return h;
+}
+
+/*
+ * Page tables at the top of the window: one PML4, one PDPT, one PD with
+ * 2 MiB pages identity-mapping the window and nothing else.
+ */
+static uint64_t map_window(void)
+{
+	uint64_t pt = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE - GUEST_PT_BYTES;
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)pt;
+	uint64_t *pdpt = pml4 + 512, *pd = pdpt + 512;
+	uint64_t a;
+
+	memset(pml4, 0, GUEST_PT_BYTES);
+	pml4[0] = (pt + 0x1000) | PTE_P | PTE_RW;
+	pdpt[0] = (pt + 0x2000) | PTE_P | PTE_RW;
+	for (a = GUEST_WINDOW_BASE; a < GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
+	     a += LARGE)
+		pd[(a >> 21) & 511] = a | PTE_P | PTE_RW | PTE_PS;
+	return pt;
+}
+
+/* The guest's own descriptor for selector @p sel. */
+static uint64_t guest_desc(const struct guest_header *h, uint16_t sel)
+{
+	return ((const uint64_t *)(uintptr_t)h->gdt)[sel >> 3];
+}
+
+/* Save-area state of a 64-bit guest at CPL 0 with paging on. */
+static void init_long_state(struct vmcb_save *s, const struct guest_header *h,
+			    uint64_t cr3)
+{
+	uint64_t data = guest_desc(h, h->ds);
+
+	vmcb_seg_from_desc(&s->cs, h->cs, guest_desc(h, h->cs));
+	vmcb_seg_from_desc(&s->ds, h->ds, data);
+	vmcb_seg_from_desc(&s->es, h->ds, data);
+	vmcb_seg_from_desc(&s->ss, h->ds, data);
+	vmcb_seg_from_desc(&s->fs, h->ds, data);
+	vmcb_seg_from_desc(&s->gs, h->ds, data);
+	s->gdtr.base = h->gdt;
+	s->gdtr.limit = h->gdt_limit;
+	s->idtr.base = h->idt;
+	s->idtr.limit = h->idt_limit;
+	/* A busy 64-bit TSS, never used: no IST, no privilege change. */
+	s->tr.attrib = SEG_ATTR_P | 0xB;
+	s->tr.limit = 0x67;
+	s->cpl = 0;                     /* equal to SS.DPL, as QEMU needs */
+	s->efer = EFER_LME | EFER_LMA | EFER_SVME;
+	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	s->cr3 = cr3;
+	s->cr4 = CR4_PAE;
+	s->rflags = RFLAGS_FIXED1;
+	s->rip = h->entry;
+	s->rsp = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE - GUEST_PT_BYTES;
+	s->dr6 = 0xFFFF0FF0;
+	s->dr7 = 0x400;
+	s->g_pat = PAT_RESET;
+}
+
+int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
+	       size_t errlen)
+{
+	const struct guest_header *h = check_header(img, err, errlen);
+	struct vmcb_control *c = &v->vmcb->control;
+	uint8_t *window = (uint8_t *)(uintptr_t)GUEST_WINDOW_BASE;
+	size_t size = (size_t)(img->end - img->start);
+
+	if (!h)
+		return -1;
+	memset(window, 0, GUEST_WINDOW_SIZE);
+	memcpy(window, img->start, size);
+	h = (const struct guest_header *)window;
+	c->intercept_misc1 = GUEST_BASE_MISC1 | h->misc1;
+	c->intercept_misc2 = GUEST_BASE_MISC2 | h->misc2;
+	c->intercept_exceptions = h->exceptions;
+	c->asid = 1;
+	init_long_state(&v->vmcb->save, h, map_window());
+	v->guest_lo = GUEST_WINDOW_BASE;
+	v->guest_hi = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
+	v->expect_stop = !!(h->flags & GUEST_FLAG_EXPECT_STOP);
+	return 0;
+}

@@ -1,0 +1,120 @@
+/**
+ * @file
+ * guest_abi.h - what a guest and the hypervisor agree on.
+ *
+ * Included by the kernel and by the guests (guests/, assembly and C), so
+ * it holds only preprocessor constants outside the C-only part.
+ *
+ * The hypercall ABI.  A guest calls the hypervisor with VMMCALL
+ * (0F 01 D9), which the hypervisor always intercepts (exit 81h).
+ *
+ *     RAX  hypercall number (HC_*)        RDI, RSI  arguments
+ *     on return RAX = 0 (HC_OK), or the hypervisor stops the guest
+ *
+ *     HC_DONE    0  the guest has finished; it never resumes
+ *     HC_REPORT  1  RDI = key (NUL-terminated string, < 64 bytes),
+ *                   RSI = a 64-bit value: the tests compare it
+ *     HC_PASS    2  RDI = message: one of the guest's own checks passed
+ *     HC_FAIL    3  RDI = message: one of the guest's own checks failed
+ *
+ * Pointers are guest-virtual addresses.  Before nested paging a guest's
+ * virtual, guest-physical and host-physical addresses are equal inside
+ * its window (below), and the hypervisor refuses a pointer outside it.
+ *
+ * The guest image.  A guest is linked at GUEST_WINDOW_BASE and starts
+ * with a struct guest_header (offsets GH_*), written by guests/rt.
+ */
+#ifndef SVMLAB_SVM_GUEST_ABI_H
+#define SVMLAB_SVM_GUEST_ABI_H
+
+/** Hypercall: the guest has finished. */
+#define HC_DONE         0
+/** Hypercall: report RSI under the key string at RDI. */
+#define HC_REPORT       1
+/** Hypercall: a guest check passed; RDI = message. */
+#define HC_PASS         2
+/** Hypercall: a guest check failed; RDI = message. */
+#define HC_FAIL         3
+/** Return value of a hypercall that succeeded. */
+#define HC_OK           0
+/** Longest key or message a hypercall may pass, with its NUL. */
+#define HC_STRING_MAX   64
+
+/** Guest-physical (and, before nested paging, host) base of a guest. */
+#define GUEST_WINDOW_BASE  0x400000
+/** Size of the window: image, stack and the guest's page tables. */
+#define GUEST_WINDOW_SIZE  0x400000
+/** The loader's page tables take the window's top 3 pages... */
+#define GUEST_PT_BYTES     0x3000
+/** ...and the stack the 64 KiB below them. */
+#define GUEST_STACK_BYTES  0x10000
+
+/** A guest's mode: 64-bit long mode with paging. */
+#define GUEST_MODE_LONG    64
+
+/** Header flag: the guest is meant to be stopped by the hypervisor. */
+#define GUEST_FLAG_EXPECT_STOP  (1 << 0)
+
+/** The first 8 bytes of every guest image. */
+#define GUEST_MAGIC_STR    "SVMLABG1"
+
+/** The guest runtime's code and data selectors. */
+#define GUEST_SEL_CODE     0x08
+/** The guest runtime's data selector. */
+#define GUEST_SEL_DATA     0x10
+
+/* Offsets in struct guest_header, for guests/rt/start.S. */
+#define GH_MAGIC        0x00    /**< header offset: magic */
+#define GH_MODE         0x08    /**< header offset: mode */
+#define GH_FLAGS        0x0c    /**< header offset: flags */
+#define GH_LOAD         0x10    /**< header offset: link address */
+#define GH_ENTRY        0x18    /**< header offset: entry point */
+#define GH_MEM_END      0x20    /**< header offset: end incl. bss */
+#define GH_GDT          0x28    /**< header offset: GDT address */
+#define GH_IDT          0x30    /**< header offset: IDT address */
+#define GH_GDT_LIMIT    0x38    /**< header offset: GDT limit */
+#define GH_IDT_LIMIT    0x3a    /**< header offset: IDT limit */
+#define GH_CS           0x3c    /**< header offset: code selector */
+#define GH_DS           0x3e    /**< header offset: data selector */
+#define GH_MISC1        0x40    /**< header offset: extra misc1 intercepts */
+#define GH_MISC2        0x44    /**< header offset: extra misc2 intercepts */
+#define GH_EXCEPTIONS   0x48    /**< header offset: exception intercepts */
+#define GH_SIZE         0x50    /**< size of the header */
+
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+#include <stdint.h>
+
+/** The header at the start of every guest image (guests/rt/start.S). */
+struct __attribute__((packed)) guest_header {
+	char magic[8];          /**< GUEST_MAGIC_STR */
+	uint32_t mode;          /**< GUEST_MODE_* declared by the guest */
+	uint32_t flags;         /**< GUEST_FLAG_* */
+	uint64_t load;          /**< link address: GUEST_WINDOW_BASE */
+	uint64_t entry;         /**< first instruction */
+	uint64_t mem_end;       /**< end of the image in memory, with bss */
+	uint64_t gdt;           /**< the guest's own GDT */
+	uint64_t idt;           /**< the guest's own IDT (filled at start) */
+	uint16_t gdt_limit;     /**< GDTR limit */
+	uint16_t idt_limit;     /**< IDTR limit */
+	uint16_t cs;            /**< code selector to start with */
+	uint16_t ds;            /**< data selector for DS ES SS FS GS */
+	uint32_t misc1;         /**< intercept_misc1 bits the guest wants */
+	uint32_t misc2;         /**< intercept_misc2 bits the guest wants */
+	uint32_t exceptions;    /**< exception intercepts the guest wants */
+	uint32_t reserved;      /**< 0 */
+};
+
+_Static_assert(offsetof(struct guest_header, mode) == GH_MODE, "GH_MODE");
+_Static_assert(offsetof(struct guest_header, entry) == GH_ENTRY,
+	       "GH_ENTRY");
+_Static_assert(offsetof(struct guest_header, gdt_limit) == GH_GDT_LIMIT,
+	       "GH_GDT_LIMIT");
+_Static_assert(offsetof(struct guest_header, misc1) == GH_MISC1,
+	       "GH_MISC1");
+_Static_assert(offsetof(struct guest_header, exceptions) == GH_EXCEPTIONS,
+	       "GH_EXCEPTIONS");
+_Static_assert(sizeof(struct guest_header) == GH_SIZE, "GH_SIZE");
+#endif
+
+#endif /* SVMLAB_SVM_GUEST_ABI_H */

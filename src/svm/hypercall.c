@@ -1,0 +1,116 @@
+/*
+ * hypercall.c - the VMMCALL ABI of guest_abi.h (exit 81h).
+ *
+ * RAX (in the VMCB) selects the call, RDI and RSI (saved by the world
+ * switch) carry the arguments.  A string argument is copied out of the
+ * guest's window; a pointer outside it stops the guest.
+ */
+#include "vcpu.h"
+#include "guest_abi.h"
+#include "dev/console.h"
+#include "kernel/trace.h"
+
+typedef void hypercall_fn(struct vcpu *v);
+
+/* Copy the guest string at @p gva into @p buf; -1 if it is not one. */
+static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
+{
+	unsigned i;
+
+	for (i = 0; i < HC_STRING_MAX; i++) {
+		if (gva + i < v->guest_lo || gva + i >= v->guest_hi)
+			return -1;
+		buf[i] = *(const char *)(uintptr_t)(gva + i);
+		if (!buf[i])
+			return 0;
+	}
+	return -1;
+}
+
+/* The string argument in RDI, or NULL after stopping the guest. */
+static const char *string_arg(struct vcpu *v, char *buf)
+{
+	if (guest_string(v, v->regs.rdi, buf) == 0)
+		return buf;
+	vcpu_stop(v, "hypercall %llu: RDI=0x%llx is not a string of fewer "
+		  "than %u bytes inside the guest",
+		  (unsigned long long)v->vmcb->save.rax,
+		  (unsigned long long)v->regs.rdi, HC_STRING_MAX);
+	return 0;
+}
+
+static void hc_done(struct vcpu *v)
+{
+	v->state = VCPU_DONE;
+}
+
+static void hc_report(struct vcpu *v)
+{
+	char key[HC_STRING_MAX];
+
+	if (!string_arg(v, key))
+		return;
+	kprintf("  report %s = %llu (0x%llx)\n", key,
+		(unsigned long long)v->regs.rsi,
+		(unsigned long long)v->regs.rsi);
+	trace_begin("guest_report");
+	trace_str("guest", v->name);
+	trace_str("key", key);
+	trace_u64("value", v->regs.rsi);
+	trace_end();
+}
+
+/* HC_PASS and HC_FAIL: one of the guest's own checks. */
+static void guest_verdict(struct vcpu *v, int ok)
+{
+	char msg[HC_STRING_MAX];
+
+	if (!string_arg(v, msg))
+		return;
+	if (ok)
+		v->passes++;
+	else
+		v->fails++;
+	kprintf("  guest [%s] %s\n", ok ? "PASS" : "FAIL", msg);
+	trace_begin("guest_check");
+	trace_str("guest", v->name);
+	trace_bool("ok", ok);
+	trace_str("message", msg);
+	trace_end();
+}
+
+static void hc_pass(struct vcpu *v)
+{
+	guest_verdict(v, 1);
+}
+
+static void hc_fail(struct vcpu *v)
+{
+	guest_verdict(v, 0);
+}
+
+static hypercall_fn *const hypercalls[] = {
+	[HC_DONE] = hc_done,
+	[HC_REPORT] = hc_report,
+	[HC_PASS] = hc_pass,
+	[HC_FAIL] = hc_fail,
+};
+
+#define NCALLS (sizeof(hypercalls) / sizeof(hypercalls[0]))
+
+void handle_vmmcall(struct vcpu *v)
+{
+	uint64_t nr = v->vmcb->save.rax;
+
+	if (nr >= NCALLS || !hypercalls[nr]) {
+		vcpu_stop(v, "unknown hypercall %llu in RAX (the ABI has "
+			  "0 done, 1 report, 2 pass, 3 fail)",
+			  (unsigned long long)nr);
+		return;
+	}
+	hypercalls[nr](v);
+	if (v->state != VCPU_RUNNING)
+		return;
+	v->vmcb->save.rax = HC_OK;
+	vcpu_skip_insn(v, 3);           /* VMMCALL is 0F 01 D9 */
+}

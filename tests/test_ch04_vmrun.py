@@ -168,6 +168,20 @@ def test_unhandled_exit_stops_the_guest_and_the_run_goes_on(emu, boot):
     assert t.status == "pass", run.tail()
 
 
+def test_the_host_gets_its_own_tr_back_after_each_guest(emu, boot):
+    """The world switch's last VMLOAD restores the host's hidden state.
+
+    VMLOAD loads the guest's TR, FS, GS, LDTR and syscall MSRs, and
+    #VMEXIT does not restore them (APM2 §15.5.2): the host must VMLOAD
+    its own copy.  Without that, the host would run on with the guest's
+    TR (selector 0, base 0), and its next #DF or NMI would look for IST
+    stacks in a TSS that is not there.
+    """
+    run = boot(emu, args="chapter=4")
+    check = run.trace.checks(4)["vmrun.host_tr"]
+    assert check["ok"], check["detail"]
+
+
 @pytest.mark.parametrize("case, rule", CASES, ids=[c for c, _ in CASES])
 def test_vmrun_refuses_a_vmcb_broken_one_way(emu, boot, case, rule):
     """One consistency check of APM2 §15.5.1, broken on its own.

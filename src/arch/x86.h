@@ -170,6 +170,15 @@ static inline struct desc_ptr sgdt(void)
 	return p;
 }
 
+/** Store the TR selector. */
+static inline uint16_t str(void)
+{
+	uint16_t sel;
+
+	__asm__ volatile("str %0" : "=r"(sel));
+	return sel;
+}
+
 /** VMSAVE: FS, GS, TR, LDTR and syscall MSRs into the VMCB at @p pa. */
 static inline void vmsave(uint64_t pa)
 {

@@ -12,6 +12,8 @@
  */
 #include "chapters.h"
 #include "arch/cr.h"
+#include "arch/gdt.h"
+#include "arch/x86.h"
 #include "arch/msr.h"
 #include "dev/console.h"
 #include "kernel/course.h"
@@ -20,6 +22,7 @@
 #include "lib/format.h"
 #include "svm/exits.h"
 #include "svm/guest.h"
+#include "svm/seg.h"
 
 /*
  * One broken VMCB: the case name, the rule it breaks, the breakage.  A
@@ -185,6 +188,30 @@ static void run_case(const struct vmrun_case *k)
 	trace_case(k, &v, mask);
 }
 
+/*
+ * After guests ran, TR must be the host's again: VMLOAD gave the CPU the
+ * guest's TR, and only the world switch's final VMLOAD of the host's
+ * state brings back the TSS whose IST stacks #DF, NMI and #MC need.
+ */
+static void check_host_tr(void)
+{
+	struct vmcb *v = page_alloc();
+	struct desc_ptr gdtr = sgdt();
+	const uint64_t *gdt = (const uint64_t *)(uintptr_t)gdtr.base;
+	struct vmcb_seg want = { 0 };
+	uint16_t sel = str();
+
+	vmcb_seg_from_sysdesc(&want, SEL_TSS, gdt[SEL_TSS / 8],
+			      gdt[SEL_TSS / 8 + 1]);
+	vmsave(hpa_of(v));
+	check(sel == SEL_TSS && v->save.tr.base == want.base &&
+	      v->save.tr.limit == want.limit, "vmrun.host_tr",
+	      "after the guests, TR is sel=0x%x base=0x%llx limit=0x%x; "
+	      "the host's is sel=0x%x base=0x%llx limit=0x%x", sel,
+	      (unsigned long long)v->save.tr.base, v->save.tr.limit,
+	      SEL_TSS, (unsigned long long)want.base, want.limit);
+}
+
 void ch04_vmrun_run(void)
 {
 	unsigned i;
@@ -193,6 +220,7 @@ void ch04_vmrun_run(void)
 	course_run_guest("hypercall");
 	course_run_guest("report");
 	course_run_guest("unhandled");
+	check_host_tr();
 	for (i = 0; i < NCASES; i++)
 		run_case(&cases[i]);
 }

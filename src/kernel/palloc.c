@@ -4,12 +4,14 @@
 #include "palloc.h"
 #include "panic.h"
 #include "lib/string.h"
+#include "svm/guest_abi.h"
 
 #define IDENTITY_LIMIT  0x100000000ull  /* entry.S maps 4 GiB */
 
 extern char __kernel_end[];
 
-static struct mem_region pool[BOOTINFO_MMAP_MAX];
+/* Each region may be split in two around the guest window. */
+static struct mem_region pool[2 * BOOTINFO_MMAP_MAX];
 static unsigned pool_count, pool_next;
 static uint64_t cursor;                 /* next free byte in pool[next] */
 
@@ -18,11 +20,39 @@ static uint64_t align_up(uint64_t v)
 	return (v + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 }
 
+/* Add [lo, hi) to the pool, if it is not empty. */
+static void pool_add(uint64_t lo, uint64_t hi)
+{
+	if (lo >= hi)
+		return;
+	pool[pool_count].base = lo;
+	pool[pool_count].length = hi - lo;
+	pool_count++;
+}
+
+/*
+ * Add [lo, hi) minus the guest window: before nested paging, guests
+ * run in host memory at GUEST_WINDOW_BASE (src/svm/guest.h), and the
+ * loader overwrites the whole window for every guest.
+ */
+static void pool_add_outside_window(uint64_t lo, uint64_t hi)
+{
+	uint64_t wlo = GUEST_WINDOW_BASE;
+	uint64_t whi = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
+
+	pool_add(lo, hi < wlo ? hi : wlo);
+	pool_add(lo > whi ? lo : whi, hi);
+}
+
 void palloc_init(const struct boot_info *bi)
 {
 	uint64_t floor = align_up((uintptr_t)__kernel_end);
 	unsigned i;
 
+	if (floor > GUEST_WINDOW_BASE)
+		panic("the kernel image ends at 0x%llx, inside the guest "
+		      "window at 0x%x", (unsigned long long)floor,
+		      GUEST_WINDOW_BASE);
 	for (i = 0; i < bi->mmap_count; i++) {
 		const struct mem_region *r = &bi->mmap[i];
 		uint64_t lo = align_up(r->base), hi = r->base + r->length;
@@ -34,11 +64,7 @@ void palloc_init(const struct boot_info *bi)
 		if (hi > IDENTITY_LIMIT)
 			hi = IDENTITY_LIMIT;
 		hi &= ~(uint64_t)(PAGE_SIZE - 1);
-		if (lo >= hi)
-			continue;
-		pool[pool_count].base = lo;
-		pool[pool_count].length = hi - lo;
-		pool_count++;
+		pool_add_outside_window(lo, hi);
 	}
 	pool_next = 0;
 	cursor = pool_count ? pool[0].base : 0;

@@ -3,7 +3,9 @@
  * palloc.h - the host's physical page allocator.
  *
  * A bump allocator over the available RAM of the boot memory map, above
- * the kernel image and below 4 GiB (the identity-mapped range).  Pages
+ * the kernel image and below 4 GiB (the identity-mapped range), except
+ * the guest window (GUEST_WINDOW_BASE, src/svm/guest_abi.h), which the
+ * guest loader owns.  Pages
  * are never freed: a run is short, and every guest's memory comes from
  * here once.  Physical and virtual addresses are equal in the host.
  */

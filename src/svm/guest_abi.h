@@ -105,6 +105,7 @@ struct __attribute__((packed)) guest_header {
 	uint32_t reserved;      /**< 0 */
 };
 
+/** @cond */
 _Static_assert(offsetof(struct guest_header, mode) == GH_MODE, "GH_MODE");
 _Static_assert(offsetof(struct guest_header, entry) == GH_ENTRY,
 	       "GH_ENTRY");
@@ -115,6 +116,7 @@ _Static_assert(offsetof(struct guest_header, misc1) == GH_MISC1,
 _Static_assert(offsetof(struct guest_header, exceptions) == GH_EXCEPTIONS,
 	       "GH_EXCEPTIONS");
 _Static_assert(sizeof(struct guest_header) == GH_SIZE, "GH_SIZE");
+/** @endcond */
 #endif
 
 #endif /* SVMLAB_SVM_GUEST_ABI_H */

@@ -74,11 +74,7 @@ void svm_world_switch(struct guest_regs *regs, hpa_t vmcb_pa, hpa_t host_pa);
 /** A vcpu with a fresh, zeroed VMCB page. */
 void vcpu_init(struct vcpu *v, const char *name);
 
-/**
- * Run @p v until it is done or stopped, tracing every exit.  With
- * @p trace_start, emit guest_start first (the chapter code may have
- * already emitted it).
- */
+/** Run @p v until it is done or stopped, tracing every exit. */
 void vcpu_run(struct vcpu *v);
 
 /** Stop the guest with a reason (printf format); the run goes on. */

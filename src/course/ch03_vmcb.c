@@ -101,15 +101,21 @@ static void check_vmsave(struct vmcb *v)
  * busy, and whether the processor's hidden TR says so too is where an
  * emulator may differ (the tests hold the deviation table).
  */
-static void report_tr(struct vmcb *v)
+void course_host_tr(struct vmcb_seg *s)
 {
 	struct desc_ptr gdtr = sgdt();
 	const uint64_t *gdt = (const uint64_t *)(uintptr_t)gdtr.base;
+
+	vmcb_seg_from_sysdesc(s, SEL_TSS, gdt[SEL_TSS / 8],
+			      gdt[SEL_TSS / 8 + 1]);
+}
+
+static void report_tr(struct vmcb *v)
+{
 	struct vmcb_seg want = { 0 };
 	const struct vmcb_seg *got = &v->save.tr;
 
-	vmcb_seg_from_sysdesc(&want, SEL_TSS, gdt[SEL_TSS / 8],
-			      gdt[SEL_TSS / 8 + 1]);
+	course_host_tr(&want);
 	kprintf("TR: VMSAVE sel=0x%x attrib=0x%03x limit=0x%x base=0x%llx\n"
 		"    seg.c from the GDT: sel=0x%x attrib=0x%03x limit=0x%x "
 		"base=0x%llx\n", got->selector, got->attrib, got->limit,

@@ -22,7 +22,6 @@
 #include "lib/format.h"
 #include "svm/exits.h"
 #include "svm/guest.h"
-#include "svm/seg.h"
 
 /*
  * One broken VMCB: the case name, the rule it breaks, the breakage.  A
@@ -196,13 +195,10 @@ static void run_case(const struct vmrun_case *k)
 static void check_host_tr(void)
 {
 	struct vmcb *v = page_alloc();
-	struct desc_ptr gdtr = sgdt();
-	const uint64_t *gdt = (const uint64_t *)(uintptr_t)gdtr.base;
 	struct vmcb_seg want = { 0 };
 	uint16_t sel = str();
 
-	vmcb_seg_from_sysdesc(&want, SEL_TSS, gdt[SEL_TSS / 8],
-			      gdt[SEL_TSS / 8 + 1]);
+	course_host_tr(&want);
 	vmsave(hpa_of(v));
 	check(sel == SEL_TSS && v->save.tr.base == want.base &&
 	      v->save.tr.limit == want.limit, "vmrun.host_tr",

@@ -19,6 +19,14 @@ void ch02_detect_run(void);
 /** Chapter 3: the VMCB as the processor reads and writes it. */
 void ch03_vmcb_run(void);
 
+struct vmcb_seg;
+
+/**
+ * The host's TR as a VMCB segment, converted by seg.c from the host's
+ * own TSS descriptor (chapter 3; chapter 4 compares it after guests).
+ */
+void course_host_tr(struct vmcb_seg *s);
+
 /** Chapter 4: the first guests, and one VMRUN per consistency check. */
 void ch04_vmrun_run(void);
 

@@ -35,8 +35,15 @@ def _f(*names):
 
 
 MODELS = [
+    Model("qemu", "qemu64,+svm,+npt,+rdtscp,+monitor,+xsave,+xsaveopt",
+          True, 1, 16, _f("NP"),
+          "the default QEMU model: qemu64 with NP, and with RDTSCP, "
+          "MONITOR/MWAIT and XSAVE so that chapter 5 can intercept them "
+          "(+xsaveopt too: without a CPUID 0Dh.1 feature TCG refuses "
+          "CR4.OSXSAVE, deviation qemu-osxsave-reserved-without-xsaveopt); "
+          "TCG offers NP and no other SVM feature"),
     Model("qemu", "qemu64,+svm,+npt", True, 1, 16, _f("NP"),
-          "the default QEMU model; TCG offers NP and nothing else"),
+          "qemu64 with NP only: no RDTSCP, MONITOR or XSAVE"),
     Model("qemu", "EPYC", True, 1, 16, _f("NP"),
           "a real EPYC has NRIPS; TCG drops nrip-save with a warning"),
     Model("qemu", "max", True, 1, 16,

@@ -160,6 +160,176 @@ DEVIATIONS = [
                   "test_long_mode_without_protection_only_on_request",
         value="panic",
     ),
+    Deviation(
+        id="qemu-ioio-no-address-size",
+        emu="qemu",
+        topic="IOIO EXITINFO1 address-size bits",
+        apm="APM2 §15.10.2, Figure 15-2: EXITINFO1 bits 9:7 (A16, A32, "
+            "A64) give the address size of the intercepted IN/OUT/INS/"
+            "OUTS, one-hot: A64 (bit 9) for 64-bit code without a 67h "
+            "prefix",
+        actual="TCG leaves bits 9:7 clear on every IOIO exit (`out "
+               "%al,%dx` to 3F8h gives 03F8_0010h; Bochs gives "
+               "03F8_0210h)",
+        pinned_by="tests/test_ch07_iopm.py::"
+                  "test_qemu_leaves_the_address_size_bits_clear",
+        value=0,
+    ),
+    Deviation(
+        id="qemu-icebp-ud",
+        emu="qemu",
+        topic="ICEBP (F1) in a guest with the ICEBP intercept",
+        apm="APM2 §15.9 and Appendix C: ICEBP is intercepted by vector 4 "
+            "bit 8 (exit 88h); without the intercept it raises #DB as a "
+            "trap (return RIP after the F1)",
+        actual="TCG 7.2 decodes F1 as an invalid opcode: #UD at the F1 "
+               "itself, no exit, whatever the intercept bits",
+        pinned_by="tests/test_ch05_instructions.py::"
+                  "test_icebp_exits_and_gets_db_after_the_f1",
+        value=6,
+    ),
+    Deviation(
+        id="qemu-invd-checks-wbinvd-intercept",
+        emu="qemu",
+        topic="INVD intercept",
+        apm="APM2 Appendix C: INVD is intercepted by vector 3 bit 22 and "
+            "exits with 76h (INVD); WBINVD is vector 4 bit 9, exit 89h",
+        actual="TCG checks the WBINVD intercept for INVD: with both bits "
+               "set INVD exits with 89h (WBINVD); with only the INVD bit "
+               "set INVD runs without an exit",
+        pinned_by="tests/test_ch05_instructions.py::"
+                  "test_invd_has_its_own_intercept",
+        value="WBINVD",
+    ),
+    Deviation(
+        id="qemu-rdtscp-not-intercepted",
+        emu="qemu",
+        topic="RDTSCP intercept",
+        apm="APM2 §15.9 and Appendix C: RDTSCP is intercepted by vector 4 "
+            "bit 7 and exits with 87h (RDTSCP)",
+        actual="TCG (with +rdtscp) never checks the RDTSCP bit: RDTSCP runs "
+               "natively (TSC_OFFSET applied, ECX = the real TSC_AUX, 0); "
+               "it checks the RDTSC bit instead and exits with 6Eh (RDTSC) "
+               "if that one is set",
+        pinned_by="tests/test_ch05_instructions.py::"
+                  "test_rdtscp_returns_the_hypervisors_tsc_aux",
+        value=0,
+    ),
+    Deviation(
+        id="qemu-osxsave-reserved-without-xsaveopt",
+        emu="qemu",
+        topic="CR4.OSXSAVE with -cpu ...,+xsave",
+        apm="APM2 §3.1.3: CR4.OSXSAVE may be set when CPUID 1 ECX[26] "
+            "(XSAVE) is 1, and a write of a reserved CR4 bit raises #GP; "
+            "VMEXIT_INVALID (§15.5.1) is VMRUN's answer to a bad VMCB, "
+            "never the result of a guest instruction",
+        actual="TCG treats CR4.OSXSAVE as reserved unless CPUID 0Dh.1 EAX "
+               "has a feature (+xsaveopt), and a guest's MOV to CR4 with a "
+               "reserved bit ends in #VMEXIT with code -1 (VMEXIT_INVALID) "
+               "at the MOV instead of #GP",
+        pinned_by="tests/test_ch05_instructions.py::"
+                  "test_qemu_xsave_models_pin_their_deviations",
+        value="INVALID",
+    ),
+    Deviation(
+        id="qemu-xsetbv-not-intercepted",
+        emu="qemu",
+        topic="XSETBV intercept",
+        apm="APM2 §15.9 and Appendix C: XSETBV is intercepted by vector 4 "
+            "bit 13 and exits with 8Dh (XSETBV)",
+        actual="TCG (with +xsave,+xsaveopt) never checks the XSETBV bit: the "
+               "guest's XSETBV writes the emulated XCR0 directly, and an "
+               "invalid value gets TCG's own #GP",
+        pinned_by="tests/test_ch05_instructions.py::"
+                  "test_qemu_xsave_models_pin_their_deviations",
+        value=0,
+    ),
+    Deviation(
+        id="qemu-int3-not-bp-intercept",
+        emu="qemu",
+        topic="INT3 and the #BP exception intercept",
+        apm="APM2 §15.12: INT3 raises #BP, and with bit 3 of the exception "
+            "intercepts set it exits with code 43h (RIP = the INT3) before "
+            "the guest's IDT is used",
+        actual="TCG raises INT3 as a software interrupt, which checks only "
+               "the INTn intercept (75h): exit 43h never happens and the "
+               "guest's IDT receives #BP directly (return RIP after the "
+               "INT3, as on bare metal)",
+        pinned_by="tests/test_ch08_crdr.py::"
+                  "test_int3_bp_is_reflected_with_rip_past_the_int3",
+        value=False,
+    ),
+    Deviation(
+        id="qemu-no-alignment-check",
+        emu="qemu",
+        topic="#AC for a misaligned access at CPL 3",
+        apm="APM2 §8.2.17: with CR0.AM = 1, RFLAGS.AC = 1 and CPL = 3 a "
+            "misaligned data access raises #AC(0); with the #AC intercept "
+            "set it exits with code 51h (APM2 §15.12)",
+        actual="TCG does not implement alignment checking: the misaligned "
+               "4-byte load at CPL 3 completes (no exception, no exit)",
+        pinned_by="tests/test_ch08_crdr.py::test_ac_at_cpl3_is_reflected",
+        value=False,
+    ),
+    Deviation(
+        id="bochs-cr4-reserved-bit-gp-first",
+        emu="bochs",
+        topic="MOV to CR4 with a reserved bit and the CR4 write intercept",
+        apm="APM2 §15.9: instruction intercepts are checked before the "
+            "exceptions that depend on the operand's value, so MOV CR4 with "
+            "a reserved bit exits with code 14h and the hypervisor decides",
+        actual="Bochs checks the value first: MOV CR4 with bit 15 set raises "
+               "#GP(0) in the guest without an exit (the valid MOV CR4s do "
+               "exit)",
+        pinned_by="tests/test_ch08_crdr.py::"
+                  "test_cr4_write_is_checked_by_the_hypervisor",
+        value=False,
+    ),
+    Deviation(
+        id="bochs-db-intercept-dr6-not-updated",
+        emu="bochs",
+        topic="DR6 after an intercepted single-step #DB",
+        apm="APM2 §15.12 with §13.1.1.3: an intercepted exception exits "
+            "when it would be delivered, after its side effects; for a "
+            "single-step #DB DR6.BS (bit 14) is set in the VMCB's DR6 (only "
+            "#PF leaves its register, CR2, to the hypervisor). QEMU sets "
+            "BS; KVM reflects #DB with the VMCB's DR6",
+        actual="Bochs exits with code 41h before it writes DR6: the guest's "
+               "DR6 stays FFFF_0FF0h after the reflected #DB",
+        pinned_by="tests/test_ch08_crdr.py::"
+                  "test_single_step_db_is_reflected_after_the_instruction",
+        value=False,
+    ),
+    Deviation(
+        id="bochs-vmrun-ignores-cr2",
+        emu="bochs",
+        topic="VMRUN and the guest's CR2",
+        apm="APM2 §15.5.1: VMRUN loads the guest's CR2 from the VMCB save "
+            "area (640h); a hypervisor reflecting an intercepted #PF puts "
+            "the address there (APM2 §15.12)",
+        actual="Bochs reads the VMCB's CR2 but never loads it: the guest "
+               "keeps whatever CR2 the processor had, so a reflected #PF "
+               "reaches the guest with a stale CR2",
+        pinned_by="tests/test_ch08_crdr.py::"
+                  "test_pf_is_reflected_with_its_error_code_and_cr2",
+        value=False,
+    ),
+    Deviation(
+        id="bochs-triple-fault-panics",
+        emu="bochs",
+        topic="Triple fault in a guest with the SHUTDOWN intercept",
+        apm="APM2 §15.14: with the SHUTDOWN intercept set, a guest that "
+            "enters the shutdown state (a triple fault) exits with code "
+            "7Fh; the host goes on",
+        actual="Bochs 2.7 checks the SHUTDOWN intercept only in its "
+               "shutdown() path, not on a triple fault: it stops the whole "
+               "simulation with \"PANIC: exception(): 3rd (13) exception "
+               "with no resolution\" (reset_on_triple_fault=0), so a run "
+               "ends at the triple_fault guest without a summary",
+        pinned_by="tests/test_ch08_crdr.py::"
+                  "test_triple_fault_is_contained_by_the_shutdown_intercept",
+        value="panic",
+    ),
 ]
 
 BY_ID = {d.id: d for d in DEVIATIONS}

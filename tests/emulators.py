@@ -34,7 +34,7 @@ LOGS = BUILD / "logs"
 BOCHSRC_TEMPLATE = Path(__file__).resolve().parent / "bochsrc.in"
 
 EMULATORS = ("qemu", "bochs")
-DEFAULT_CPU = {"qemu": "qemu64,+svm,+npt", "bochs": "ryzen"}
+DEFAULT_CPU = {"qemu": "qemu64,+svm,+npt,+rdtscp,+monitor,+xsave,+xsaveopt", "bochs": "ryzen"}
 DEFAULT_TIMEOUT = {"qemu": 30.0, "bochs": 90.0}
 DEFAULT_MEM_MIB = 128
 

@@ -26,6 +26,8 @@ EVENTS = {
     "exit": ("guest", "n", "code", "name", "rip", "nrip", "info1", "info2",
              "intinfo"),
     "guest_report": ("guest", "key", "value"),
+    "guest_console": ("guest", "text"),
+    "inject": ("guest", "type", "vector", "error", "rip"),
     "guest_check": ("guest", "ok", "message"),
     "vmcb_check": ("guest", "rules"),
     "vmrun_case": ("case", "rule", "checker", "code", "name", "exits"),
@@ -112,6 +114,10 @@ class Trace:
             raise TraceError(f"expected one {ev} with {key}={value!r}, "
                              f"found {len(found)}")
         return found[0]
+
+    def injections(self, guest: str) -> list:
+        """The events the hypervisor injected into one guest, in order."""
+        return [e for e in self.of("inject") if e["guest"] == guest]
 
     def guest_end(self, guest: str) -> dict:
         """The one guest_end event of ``guest``."""

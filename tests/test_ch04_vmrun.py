@@ -251,4 +251,5 @@ def test_long_mode_without_protection_only_on_request(emu, boot):
         assert t.status == "pass", run.tail()
     default = boot(emu, args="chapter=4").trace
     assert not [e for e in default.of("vmrun_case") if e["case"] == name]
-    assert any(f"runs only with guest={name}" in l for l in default.text)
+    assert any(f"{name}: runs only on request (guest={name}, or ondemand=on)"
+               in l for l in default.text)

@@ -16,6 +16,7 @@ CHAPTER = 1
     ("guest=nosuch", ["unknown guest 'nosuch'", "guests in this build:",
                       " hlt ", " invalid.asid_zero"]),
     ("vmcbcheck=maybe", ["vmcbcheck=maybe: the values are on and off"]),
+    ("ondemand=yes", ["ondemand=yes: the values are on and off"]),
     ("fault=xx", ["unknown fault kind 'xx'", "de ud bp gp pf"]),
 ])
 def test_bad_command_line_is_refused_with_what_exists(emu, boot, args, says):

@@ -202,6 +202,10 @@ def parse_constants(body: str) -> list:
                 trail = re.search(r"/\*\*<(.*?)\*/", rest)
                 doc = "/**" + trail.group(1) + "*/" if trail else pending
                 value = re.sub(r"/\*.*?\*/", "", rest).strip()
+                # SVM_U(1) is C's 1u, written so that assembly can read it
+                value = re.sub(r"SVM_(U|ULL)\((\w+)\)",
+                               lambda m: m.group(2) + m.group(1).lower(),
+                               value)
                 if not doc:
                     raise GenError(f"{name}: no Doxygen comment")
                 consts.append(Constant(name, params, value,

@@ -10,6 +10,7 @@
  *
  *     #include "guest.h"
  *     GUEST_MODE(GUEST_MODE_LONG)
+ *     GUEST_MISC1(SVM_MISC1_CPUID)        (intercepts: svm/vmcb.h)
  *     GUEST_FUNC(guest_main)
  *         REPORT  key_string, %rbx      (a value under a key)
  *         PASS    message_string
@@ -21,6 +22,7 @@
 #define SVMLAB_GUEST_H
 
 #include "svm/guest_abi.h"
+#include "svm/vmcb.h"
 
 #ifdef __ASSEMBLER__
 
@@ -29,8 +31,34 @@
 /* Ask for extra intercepts on top of the hypervisor's base set. */
 #define GUEST_MISC1(bits) .globl guest_misc1; .set guest_misc1, bits
 #define GUEST_MISC2(bits) .globl guest_misc2; .set guest_misc2, bits
+/* Exception vectors to intercept (bit n: vector n, exit 40h + n). */
+#define GUEST_EXCEPTIONS(bits) .globl guest_exceptions; .set guest_exceptions, bits
+/* CRn/DRn intercepts: read bits 15:0, write bits 31:16 (as the VMCB). */
+#define GUEST_CR(read, write) .globl guest_cr; .set guest_cr, (read) | ((write) << 16)
+#define GUEST_DR(read, write) .globl guest_dr; .set guest_dr, (read) | ((write) << 16)
+/*
+ * MSR intercepts (chapter 6), a list in .rodata:
+ *     GUEST_MSRS
+ *         MSR_INTERCEPT 0xc0000084, GUEST_MSR_READ
+ *     GUEST_MSRS_END
+ * and I/O intercepts (chapter 7), the same way with IO_INTERCEPT port,
+ * count between GUEST_IOS and GUEST_IOS_END.
+ */
+#define GUEST_MSRS .pushsection .rodata; .balign 8; .globl guest_msrs; guest_msrs:
+#define GUEST_MSRS_END .long 0, 0; .popsection
+#define GUEST_IOS .pushsection .rodata; .balign 8; .globl guest_ios; guest_ios:
+#define GUEST_IOS_END .long 0, 0; .popsection
+.macro MSR_INTERCEPT msr, access
+	.long	\msr, \access
+.endm
+.macro IO_INTERCEPT port, count
+	.long	\port, \count
+.endm
 /* The guest is meant to be stopped by the hypervisor (a demonstration). */
 #define GUEST_EXPECT_STOP .globl guest_flags; .set guest_flags, GUEST_FLAG_EXPECT_STOP
+/* Both: meant to be stopped, and run only on request (guest_abi.h). */
+#define GUEST_EXPECT_STOP_ON_REQUEST .globl guest_flags; \
+	.set guest_flags, GUEST_FLAG_EXPECT_STOP | GUEST_FLAG_ON_REQUEST
 /* A global code label, so that tests can find its address. */
 #define GUEST_FUNC(name) .text; .globl name; .type name, @function; name:
 #define GUEST_LABEL(name) .globl name; name:
@@ -46,6 +74,18 @@
 	mov	\reg, %rsi
 	lea	\key(%rip), %rdi
 	HYPERCALL HC_REPORT
+.endm
+
+/*
+ * Expect an exception: the next exception or interrupt the guest's IDT
+ * receives is recorded (rt_exc_vector, rt_exc_error, rt_exc_rip,
+ * rt_exc_cr2 for #PF, rt_exc_count += 1) and the guest resumes at label
+ * \resume instead of failing.  One CATCH covers one event.  RFLAGS.TF
+ * is cleared in the frame, so a single-step trap does not repeat.
+ * Clobbers nothing.
+ */
+.macro CATCH resume
+	movq	$\resume, rt_resume(%rip)
 .endm
 
 /* One of the guest's own checks passed or failed: message at \msg. */
@@ -70,6 +110,10 @@ static inline uint64_t hypercall(uint64_t nr, uint64_t a, uint64_t b)
 			 : "a"(nr), "D"(a), "S"(b) : "memory");
 	return ret;
 }
+
+/* What the runtime recorded of the last caught event (CATCH). */
+extern volatile uint64_t rt_resume, rt_exc_vector, rt_exc_error, rt_exc_rip,
+	rt_exc_cr2, rt_exc_count;
 
 static inline void report(const char *key, uint64_t value)
 {

@@ -12,6 +12,7 @@
 
 	/* Intercepts a guest did not ask for: none (weak, so 0). */
 	.weak	guest_misc1, guest_misc2, guest_exceptions, guest_flags
+	.weak	guest_cr, guest_dr, guest_msrs, guest_ios
 
 	.section .header, "a"
 	.globl	guest_header
@@ -31,7 +32,11 @@ guest_header:
 	.long	guest_misc1                     /* GH_MISC1 */
 	.long	guest_misc2                     /* GH_MISC2 */
 	.long	guest_exceptions                /* GH_EXCEPTIONS */
+	.long	guest_cr                        /* GH_CR */
+	.long	guest_dr                        /* GH_DR */
 	.long	0
+	.quad	guest_msrs                      /* GH_MSRS */
+	.quad	guest_ios                       /* GH_IOS */
 	.if	. - guest_header != GH_SIZE
 	.error	"guest_header does not match GH_SIZE"
 	.endif
@@ -51,6 +56,19 @@ key_vector:
 key_rip:
 	.asciz	"exception.rip"
 
+	.data
+	.balign	8
+	/* CATCH (guest.h): where to resume, and what was caught. */
+	.globl	rt_resume, rt_exc_vector, rt_exc_error, rt_exc_rip
+	.globl	rt_exc_cr2, rt_exc_count
+rt_resume:	.quad	0
+rt_exc_vector:	.quad	0
+rt_exc_error:	.quad	0
+rt_exc_rip:	.quad	0
+rt_exc_cr2:	.quad	0
+rt_exc_count:	.quad	0
+rt_frame:	.quad	0                       /* the frame to return with */
+
 	.bss
 	.balign	16
 	.globl	guest_idt
@@ -69,7 +87,7 @@ rt_done_vmmcall:                        /* tests look this address up */
 	vmmcall
 	ud2                     /* HC_DONE never returns */
 
-/* Point IDT vectors 0-31 at the stubs below (interrupt gates, DPL 0). */
+/* Point all 256 IDT vectors at the stubs below (interrupt gates, DPL 0). */
 idt_fill:
 	lea	guest_idt(%rip), %rdi
 	lea	exc_stubs(%rip), %rsi
@@ -86,34 +104,70 @@ idt_fill:
 	add	$16, %rdi
 	add	$16, %rsi
 	inc	%ecx
-	cmp	$32, %ecx
+	cmp	$256, %ecx
 	jb	1b
 	ret
 
 /*
- * One 16-byte stub per exception vector: push the vector and go to the
- * common handler, which reports the vector and the faulting RIP and
- * fails the guest.  (Where the CPU pushed an error code, the stack has
- * one more word; the handler finds RIP either way from the vector.)
+ * One 16-byte stub per vector: push the vector and go to the common
+ * handler.  Where the CPU pushed an error code (vectors 8, 10-14, 17,
+ * 21, 29, 30 when delivered as exceptions), the frame has one more word.
  */
 	.balign	16
 exc_stubs:
 	.set	vec, 0
-	.rept	32
+	.rept	256
 	.balign	16
 	push	$vec
 	jmp	exc_common
 	.set	vec, vec + 1
 	.endr
 
+/*
+ * After the pushes below the stack holds: rcx rbx rax vector [error]
+ * rip cs rflags rsp ss.  A caught event (CATCH) is recorded and the
+ * guest resumes at rt_resume; any other fails the guest after
+ * reporting the vector and the return RIP.
+ */
 exc_common:
-	pop	%rbx                            /* vector */
-	/* vectors 8, 10-14, 17, 21, 29, 30 push an error code */
-	mov	$0x60227D00, %eax
-	bt	%ebx, %eax
+	push	%rax
+	push	%rbx
+	push	%rcx
+	mov	24(%rsp), %rbx                  /* vector */
+	xor	%ecx, %ecx                      /* error code, if any */
+	lea	32(%rsp), %rax                  /* -> error code or RIP */
+	cmp	$32, %rbx
+	jae	1f
+	mov	$0x60227D00, %ecx
+	bt	%ebx, %ecx
+	mov	$0, %ecx
 	jnc	1f
-	add	$8, %rsp
-1:	mov	(%rsp), %r12                    /* the return RIP */
+	mov	(%rax), %rcx
+	add	$8, %rax                        /* -> RIP */
+1:	cmpq	$0, rt_resume(%rip)
+	je	unexpected
+	mov	%rbx, rt_exc_vector(%rip)
+	mov	%rcx, rt_exc_error(%rip)
+	mov	(%rax), %rcx
+	mov	%rcx, rt_exc_rip(%rip)
+	cmp	$14, %rbx
+	jne	2f
+	mov	%cr2, %rcx
+	mov	%rcx, rt_exc_cr2(%rip)
+2:	incq	rt_exc_count(%rip)
+	mov	rt_resume(%rip), %rcx
+	mov	%rcx, (%rax)                    /* resume there */
+	andq	$~0x100, 16(%rax)               /* RFLAGS.TF off */
+	movq	$0, rt_resume(%rip)
+	mov	%rax, rt_frame(%rip)
+	pop	%rcx
+	pop	%rbx
+	pop	%rax
+	mov	rt_frame(%rip), %rsp            /* drop vector and error */
+	iretq
+
+unexpected:
+	mov	(%rax), %r12                    /* the return RIP */
 	REPORT	key_vector, %rbx
 	REPORT	key_rip, %r12
 	FAIL	msg_exception

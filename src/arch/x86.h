@@ -191,4 +191,26 @@ static inline void vmload(uint64_t pa)
 	__asm__ volatile("vmload %%rax" : : "a"(pa) : "memory");
 }
 
+/** The time-stamp counter. */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/** INVLPGA: flush the TLB entry of @p va tagged with @p asid. */
+static inline void invlpga(uint64_t va, uint32_t asid)
+{
+	__asm__ volatile("invlpga %%rax, %%ecx" : : "a"(va), "c"(asid)
+			 : "memory");
+}
+
+/** Write back and invalidate the caches. */
+static inline void wbinvd(void)
+{
+	__asm__ volatile("wbinvd" : : : "memory");
+}
+
 #endif /* SVMLAB_ARCH_X86_H */

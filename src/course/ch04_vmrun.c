@@ -163,11 +163,8 @@ static void run_case(const struct vmrun_case *k)
 
 	if (!course_guest_selected(k->name))
 		return;
-	if (k->on_request && !course_only_guest[0]) {
-		kprintf("\n  -- %s: runs only with guest=%s --\n", k->name,
-			k->name);
+	if (k->on_request && !course_on_request(k->name))
 		return;
-	}
 	kprintf("\n  -- %s: %s --\n", k->name, vmcb_rules[k->rule].apm);
 	vcpu_init(&v, k->name);
 	if (!img || guest_load(&v, img, err, sizeof(err)) < 0) {

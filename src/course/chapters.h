@@ -5,6 +5,7 @@
 #ifndef SVMLAB_COURSE_CHAPTERS_H
 #define SVMLAB_COURSE_CHAPTERS_H
 
+#include <stdint.h>
 #include "boot/bootinfo.h"
 
 /** The boot information, parsed once in kmain. */
@@ -33,11 +34,46 @@ void ch04_vmrun_run(void);
 /** Chapter 4's guests and VMRUN cases, as guest= accepts them. */
 extern const char *const ch04_guests[];
 
+/** Chapter 5: instruction intercepts, one guest per exit. */
+void ch05_instructions_run(void);
+/** Chapter 5's guests. */
+extern const char *const ch05_guests[];
+
+/** Chapter 6: the MSR permission map. */
+void ch06_msrpm_run(void);
+/** Chapter 6's guests. */
+extern const char *const ch06_guests[];
+
+/** Chapter 7: the I/O permission map. */
+void ch07_iopm_run(void);
+/** Chapter 7's guests. */
+extern const char *const ch07_guests[];
+
+/** Chapter 8: CR, DR and exception intercepts. */
+void ch08_crdr_run(void);
+/** Chapter 8's guests. */
+extern const char *const ch08_guests[];
+
+struct vcpu;
+
 /**
- * Run guest @p name in the current chapter: load it, run it to its end,
- * record the result.  @p expected is how it should end.  Skipped when
- * guest= names another guest.
+ * Run guest @p name in the current chapter under the chapter's policy:
+ * load it, run it to its end, record the result (the image header says
+ * whether it is meant to pass or to be stopped).  Skipped when guest=
+ * names another guest.
  */
 void course_run_guest(const char *name);
+
+/**
+ * The same, then call @p after (may be NULL) with the guest's vcpu, for
+ * checks of what the guest left in its VMCB.
+ */
+void course_run_guest_then(const char *name, void (*after)(struct vcpu *));
+
+/** Run every guest of a NULL-terminated list, in order. */
+void course_run_guests(const char *const *names);
+
+/** A host-side report of the current chapter: key and a number. */
+void course_report(const char *key, uint64_t value);
 
 #endif /* SVMLAB_COURSE_CHAPTERS_H */

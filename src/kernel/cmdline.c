@@ -9,6 +9,8 @@
 const char cmdline_help[] =
 	"chapter=N|SLUG (one chapter), guest=NAME (one guest), "
 	"vmcbcheck=on|off (check every VMCB before VMRUN, default on), "
+	"ondemand=on|off (also run the guests that may bring an emulator "
+	"down, default off), "
 	"fault=de|ud|bp|gp|pf (raise a host exception)";
 
 struct option_spec {
@@ -21,6 +23,7 @@ static const struct option_spec specs[] = {
 	{ "guest", offsetof(struct options, guest) },
 	{ "fault", offsetof(struct options, fault) },
 	{ "vmcbcheck", offsetof(struct options, vmcbcheck) },
+	{ "ondemand", offsetof(struct options, ondemand) },
 };
 
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))

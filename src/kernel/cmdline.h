@@ -9,6 +9,9 @@
  *     chapter=N|SLUG   run one chapter (default: the whole course)
  *     guest=NAME       run one guest
  *     vmcbcheck=on|off run the VMCB checker before every VMRUN (on)
+ *     ondemand=on|off  also run the guests and cases that run only on
+ *                      request, because they may bring an emulator down
+ *                      (off)
  *     fault=KIND       self-test: raise a host exception (de ud bp gp pf)
  *
  * The parser only splits and recognises; course.c checks that a chapter
@@ -28,6 +31,7 @@ struct options {
 	char guest[CMDLINE_VALUE_MAX];          /**< guest= */
 	char fault[CMDLINE_VALUE_MAX];          /**< fault= */
 	char vmcbcheck[CMDLINE_VALUE_MAX];      /**< vmcbcheck= on or off */
+	char ondemand[CMDLINE_VALUE_MAX];       /**< ondemand= on or off */
 };
 
 /** The help text listing every option, for error messages. */

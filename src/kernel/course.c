@@ -10,18 +10,33 @@
 #include "svm/svm.h"
 #include "svm/vcpu.h"
 
+/* Each chapter's guests get the hypervisor of the chapters before. */
+#define POLICY_CH5 HV_POLICY_CPUID
+#define POLICY_CH6 (POLICY_CH5 | HV_POLICY_MSRPM)
+#define POLICY_CH7 (POLICY_CH6 | HV_POLICY_IOPM)
+#define POLICY_CH8 POLICY_CH7
+
 const struct chapter course_chapters[] = {
 	{ 0, 1, "boot", "boot: Multiboot, long mode, the console", 0,
-	  ch01_boot_run, 0 },
+	  ch01_boot_run, 0, 0 },
 	{ 1, 2, "detect", "detecting and enabling SVM (APM2 15.4)", 0,
-	  ch02_detect_run, 0 },
+	  ch02_detect_run, 0, 0 },
 	{ 2, 3, "vmcb", "the VMCB (APM2 Appendix B)", 1,
-	  ch03_vmcb_run, 0 },
+	  ch03_vmcb_run, 0, 0 },
 	{ 3, 4, "vmrun", "the first VMRUN (APM2 15.5, 15.6)", 1,
-	  ch04_vmrun_run, ch04_guests },
+	  ch04_vmrun_run, ch04_guests, 0 },
+	{ 4, 5, "instructions", "instruction intercepts (APM2 15.9)", 1,
+	  ch05_instructions_run, ch05_guests, POLICY_CH5 },
+	{ 5, 6, "msrpm", "the MSR permission map (APM2 15.11)", 1,
+	  ch06_msrpm_run, ch06_guests, POLICY_CH6 },
+	{ 6, 7, "iopm", "the I/O permission map (APM2 15.10)", 1,
+	  ch07_iopm_run, ch07_guests, POLICY_CH7 },
+	{ 7, 8, "crdr", "CR, DR and exception intercepts (APM2 15.9, 15.12)",
+	  1, ch08_crdr_run, ch08_guests, POLICY_CH8 },
 };
 
 const char *course_only_guest = "";
+int course_ondemand;
 
 const unsigned course_chapter_count =
 	sizeof(course_chapters) / sizeof(course_chapters[0]);
@@ -78,6 +93,15 @@ int course_guest_selected(const char *name)
 	return !course_only_guest[0] || strcmp(course_only_guest, name) == 0;
 }
 
+int course_on_request(const char *name)
+{
+	if (course_ondemand || strcmp(course_only_guest, name) == 0)
+		return 1;
+	kprintf("\n  -- %s: runs only on request (guest=%s, or ondemand=on) "
+		"--\n", name, name);
+	return 0;
+}
+
 static void list_guests(void)
 {
 	unsigned i;
@@ -101,6 +125,15 @@ static void list_chapters(void)
 	kprintf("\n");
 }
 
+/* Is @p value empty, "on" or "off"?  Says what is allowed if not. */
+static int on_off(const char *value, const char *name)
+{
+	if (!value[0] || !strcmp(value, "on") || !strcmp(value, "off"))
+		return 1;
+	kprintf("svmlab: %s=%s: the values are on and off\n", name, value);
+	return 0;
+}
+
 int course_validate(const struct options *o)
 {
 	if (o->chapter[0] && !find_chapter(o->chapter)) {
@@ -113,12 +146,9 @@ int course_validate(const struct options *o)
 		list_guests();
 		return -1;
 	}
-	if (o->vmcbcheck[0] && strcmp(o->vmcbcheck, "on") &&
-	    strcmp(o->vmcbcheck, "off")) {
-		kprintf("svmlab: vmcbcheck=%s: the values are on and off\n",
-			o->vmcbcheck);
+	if (!on_off(o->vmcbcheck, "vmcbcheck") ||
+	    !on_off(o->ondemand, "ondemand"))
 		return -1;
-	}
 	return 0;
 }
 
@@ -136,6 +166,7 @@ void course_run(const struct options *o)
 	unsigned i;
 
 	vcpu_check_before_vmrun = strcmp(o->vmcbcheck, "off") != 0;
+	course_ondemand = strcmp(o->ondemand, "on") == 0;
 	if (o->guest[0]) {
 		course_only_guest = o->guest;
 		if (!o->chapter[0] ||

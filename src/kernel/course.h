@@ -25,13 +25,23 @@ struct chapter {
 	int needs_svm;          /**< SVM must be enabled before it runs */
 	void (*run)(void);      /**< records checks and runs guests */
 	const char *const *guests; /**< its guests, NULL-terminated, or NULL */
+	unsigned policy;        /**< HV_POLICY_* its guests run under */
 };
 
 /** guest= on the command line, or "" to run every guest. */
 extern const char *course_only_guest;
 
+/** ondemand=on: run the guests and cases marked "on request" too. */
+extern int course_ondemand;
+
 /** Should the chapter run guest @p name (guest= selects one)? */
 int course_guest_selected(const char *name);
+
+/**
+ * Should a guest or case that runs only on request run now?  Yes when
+ * guest= names it or ondemand=on; else it prints why it is skipped.
+ */
+int course_on_request(const char *name);
 
 /** The chapters, in course order. */
 extern const struct chapter course_chapters[];

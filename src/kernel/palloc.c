@@ -70,21 +70,28 @@ void palloc_init(const struct boot_info *bi)
 	cursor = pool_count ? pool[0].base : 0;
 }
 
-void *page_alloc(void)
+void *pages_alloc(unsigned n)
 {
+	uint64_t bytes = (uint64_t)n * PAGE_SIZE;
+
 	while (pool_next < pool_count) {
 		const struct mem_region *r = &pool[pool_next];
 
-		if (cursor + PAGE_SIZE <= r->base + r->length) {
+		if (cursor + bytes <= r->base + r->length) {
 			void *p = (void *)(uintptr_t)cursor;
 
-			cursor += PAGE_SIZE;
-			return memset(p, 0, PAGE_SIZE);
+			cursor += bytes;
+			return memset(p, 0, bytes);
 		}
 		if (++pool_next < pool_count)
 			cursor = pool[pool_next].base;
 	}
-	panic("out of memory: no page left for page_alloc");
+	panic("out of memory: no %u contiguous pages left", n);
+}
+
+void *page_alloc(void)
+{
+	return pages_alloc(1);
 }
 
 uint64_t palloc_free_bytes(void)

@@ -24,6 +24,12 @@ typedef uint64_t hpa_t;
 /** Take the usable regions from @p bi. */
 void palloc_init(const struct boot_info *bi);
 
+/**
+ * @p n physically contiguous zeroed pages (the MSR and I/O permission
+ * maps need 2 and 3); panics when memory is exhausted.
+ */
+void *pages_alloc(unsigned n);
+
 /** Allocate one zeroed, page-aligned page; panics when RAM runs out. */
 void *page_alloc(void);
 

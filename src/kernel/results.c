@@ -22,6 +22,11 @@ static unsigned checks_passed, checks_failed;
 static unsigned guests_passed, guests_failed, guests_stopped;
 static unsigned guests_unexpected;
 
+const struct chapter *results_chapter(void)
+{
+	return current;
+}
+
 void results_chapter_begin(const struct chapter *c)
 {
 	current = c;

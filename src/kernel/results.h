@@ -23,6 +23,9 @@ enum guest_result {
 	GUEST_STOPPED,  /**< stopped by the hypervisor, with a reason */
 };
 
+/** The chapter running now, or NULL between chapters. */
+const struct chapter *results_chapter(void);
+
 /** Chapter @p c starts: print its heading and its trace event. */
 void results_chapter_begin(const struct chapter *c);
 

@@ -115,6 +115,12 @@ void trace_bool(const char *key, int value)
 	puts_raw(value ? "true" : "false");
 }
 
+void trace_null(const char *key)
+{
+	member(key);
+	puts_raw("null");
+}
+
 void trace_obj_begin(const char *key)
 {
 	member(key);

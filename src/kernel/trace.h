@@ -37,6 +37,8 @@ void trace_u64(const char *key, uint64_t value);
 void trace_i64(const char *key, int64_t value);
 /** Add a boolean member. */
 void trace_bool(const char *key, int value);
+/** Add a member whose value is JSON null. */
+void trace_null(const char *key);
 /** Open a nested object member. */
 void trace_obj_begin(const char *key);
 /** Close the innermost object. */

@@ -3,22 +3,25 @@
  */
 #include "string.h"
 
+/*
+ * REP STOSB and REP MOVSB: one instruction for the whole block, which
+ * both emulators run as a fast string operation (a byte loop costs
+ * Bochs about half a second per 4 MiB guest window).
+ */
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n)
+			 : : "memory");
 	return dst;
 }
 

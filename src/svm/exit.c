@@ -24,9 +24,44 @@ static exit_handler_fn handle_hlt, handle_shutdown;
  * stops the guest with a diagnostic; later chapters add entries.
  */
 static exit_handler_fn *const exit_handlers[] = {
+	/* chapter 4 */
 	[SVM_EXIT_HLT] = handle_hlt,
 	[SVM_EXIT_SHUTDOWN] = handle_shutdown,
 	[SVM_EXIT_VMMCALL] = handle_vmmcall,
+	/* chapter 5: instructions (intercepts.c) */
+	[SVM_EXIT_CPUID] = handle_cpuid,
+	[SVM_EXIT_RDTSC] = handle_rdtsc,
+	[SVM_EXIT_RDTSCP] = handle_rdtscp,
+	[SVM_EXIT_RDPMC] = handle_rdpmc,
+	[SVM_EXIT_INVD] = handle_step_over,
+	[SVM_EXIT_WBINVD] = handle_step_over,
+	[SVM_EXIT_PAUSE] = handle_step_over,
+	[SVM_EXIT_MONITOR] = handle_step_over,
+	[SVM_EXIT_MWAIT] = handle_step_over,
+	[SVM_EXIT_XSETBV] = handle_xsetbv,
+	[SVM_EXIT_INVLPG] = handle_invlpg,
+	[SVM_EXIT_PUSHF] = handle_pushf,
+	[SVM_EXIT_POPF] = handle_popf,
+	[SVM_EXIT_SWINT] = handle_intn,
+	[SVM_EXIT_IRET] = handle_iret,
+	[SVM_EXIT_ICEBP] = handle_icebp,
+	[SVM_EXIT_VMRUN] = handle_svm_insn,
+	[SVM_EXIT_VMLOAD] = handle_svm_insn,
+	[SVM_EXIT_VMSAVE] = handle_svm_insn,
+	[SVM_EXIT_STGI] = handle_svm_insn,
+	[SVM_EXIT_CLGI] = handle_svm_insn,
+	[SVM_EXIT_SKINIT] = handle_svm_insn,
+	[SVM_EXIT_INVLPGA] = handle_svm_insn,
+	/* chapter 6: msr.c; chapter 7: io.c */
+	[SVM_EXIT_MSR] = handle_msr,
+	[SVM_EXIT_IOIO] = handle_ioio,
+	/* chapter 8: crdr.c */
+	[SVM_EXIT_READ_CR0 ... SVM_EXIT_READ_CR0 + 15] = handle_cr,
+	[SVM_EXIT_WRITE_CR0 ... SVM_EXIT_WRITE_CR0 + 15] = handle_cr,
+	[SVM_EXIT_CR0_SEL_WRITE] = handle_cr,
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR0 + 15] = handle_dr,
+	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 15] = handle_dr,
+	[SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31] = handle_exception,
 };
 
 #define NHANDLERS (sizeof(exit_handlers) / sizeof(exit_handlers[0]))
@@ -177,6 +212,7 @@ static void trace_exit(struct vcpu *v, uint64_t code)
 	trace_u64("intinfo", c->exit_int_info);
 	if (code == SVM_EXIT_VMMCALL)
 		trace_u64("rax", s->rax);
+	exit_trace_decode(v);
 	trace_end();
 }
 
@@ -188,6 +224,7 @@ static void dispatch(struct vcpu *v)
 
 	if (v->exits == 1)
 		v->first_exit = c->exit_code;
+	exit_decode(v);
 	trace_exit(v, code);
 	if (code == SVM_EXIT_INVALID) {
 		exit_invalid(v);
@@ -210,7 +247,12 @@ void vcpu_run(struct vcpu *v)
 	while (v->state == VCPU_RUNNING) {
 		if (vcpu_check_before_vmrun)
 			check_vmcb(v);
+		/* A flush a handler asked for applies to this VMRUN only. */
+		v->vmcb->control.tlb_control = v->flush;
+		v->flush = TLB_CONTROL_DO_NOTHING;
 		svm_world_switch(&v->regs, v->vmcb_pa, host_save_pa);
+		/* An injected event was delivered, or is in EXITINTINFO. */
+		v->vmcb->control.event_inj = 0;
 		v->exits++;
 		dispatch(v);
 		if (v->state == VCPU_RUNNING && v->exits >= v->max_exits)

@@ -7,6 +7,7 @@
 #include "seg.h"
 #include "arch/cr.h"
 #include "arch/msr.h"
+#include "arch/x86.h"
 #include "lib/format.h"
 #include "lib/string.h"
 
@@ -26,6 +27,16 @@ const struct guest_image *guest_find(const char *name)
 		if (strcmp(guest_images[i].name, name) == 0)
 			return &guest_images[i];
 	return 0;
+}
+
+uint32_t guest_flags(const struct guest_image *img)
+{
+	const struct guest_header *h;
+
+	if (!img || (size_t)(img->end - img->start) < sizeof(*h))
+		return 0;
+	h = (const void *)img->start;
+	return memcmp(h->magic, GUEST_MAGIC_STR, 8) ? 0 : h->flags;
 }
 
 /* Is [a, a + len) inside [lo, hi)? */
@@ -124,6 +135,60 @@ static void init_long_state(struct vmcb_save *s, const struct guest_header *h,
 	s->g_pat = PAT_RESET;
 }
 
+/*
+ * A list the header points to (GH_MSRS, GH_IOS): pairs of 32-bit words
+ * inside the image, ended by a pair whose second word is 0.  NULL if
+ * there is none; @p bad is set if it runs off the image.
+ */
+static const uint32_t *header_list(uint64_t addr, size_t size, int *bad)
+{
+	const uint32_t *p = (const uint32_t *)(uintptr_t)addr;
+	uint64_t end = GUEST_WINDOW_BASE + size;
+
+	if (!addr)
+		return 0;
+	for (; addr + 8 <= end; addr += 8)
+		if (((const uint32_t *)(uintptr_t)addr)[1] == 0)
+			return p;
+	*bad = 1;
+	return 0;
+}
+
+/* What the chapter's policy (v->policy) adds to the guest's own wishes. */
+static int apply_policy(struct vcpu *v, const struct guest_header *h,
+			size_t size, char *err, size_t n)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	int bad = 0;
+	const uint32_t *msrs = header_list(h->msrs, size, &bad);
+	const uint32_t *ios = header_list(h->ios, size, &bad);
+
+	if (bad) {
+		ksnprintf(err, n, "an intercept list runs off the image");
+		return -1;
+	}
+	if (v->policy & HV_POLICY_CPUID) {
+		c->intercept_misc1 |= SVM_MISC1_CPUID | SVM_MISC1_INVLPGA;
+		c->intercept_misc2 |= SVM_MISC2_VMLOAD | SVM_MISC2_VMSAVE |
+				      SVM_MISC2_STGI | SVM_MISC2_CLGI |
+				      SVM_MISC2_SKINIT;
+		c->tsc_offset = HV_TSC_BASE - rdtsc();
+	}
+	if ((msrs && !(v->policy & HV_POLICY_MSRPM)) ||
+	    (ios && !(v->policy & HV_POLICY_IOPM))) {
+		ksnprintf(err, n, "the guest lists %s intercepts, which this "
+			  "chapter has no permission map for",
+			  msrs ? "MSR" : "I/O");
+		return -1;
+	}
+	if ((v->policy & HV_POLICY_MSRPM) &&
+	    msr_policy_load(v, msrs, err, n) < 0)
+		return -1;
+	if ((v->policy & HV_POLICY_IOPM) && io_policy_load(v, ios, err, n) < 0)
+		return -1;
+	return 0;
+}
+
 int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
 	       size_t errlen)
 {
@@ -140,10 +205,14 @@ int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
 	c->intercept_misc1 = GUEST_BASE_MISC1 | h->misc1;
 	c->intercept_misc2 = GUEST_BASE_MISC2 | h->misc2;
 	c->intercept_exceptions = h->exceptions;
+	c->intercept_cr_read = (uint16_t)h->cr;
+	c->intercept_cr_write = (uint16_t)(h->cr >> 16);
+	c->intercept_dr_read = (uint16_t)h->dr;
+	c->intercept_dr_write = (uint16_t)(h->dr >> 16);
 	c->asid = 1;
 	init_long_state(&v->vmcb->save, h, map_window());
 	v->guest_lo = GUEST_WINDOW_BASE;
 	v->guest_hi = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
 	v->expect_stop = !!(h->flags & GUEST_FLAG_EXPECT_STOP);
-	return 0;
+	return apply_policy(v, h, size, err, errlen);
 }

@@ -38,6 +38,9 @@ extern const unsigned guest_image_count;
 /** The image named @p name, or NULL. */
 const struct guest_image *guest_find(const char *name);
 
+/** The GUEST_FLAG_* bits of @p img's header (0 for NULL or no header). */
+uint32_t guest_flags(const struct guest_image *img);
+
 /**
  * Load @p img into the guest window and prepare @p v's VMCB to start
  * it.  Returns 0, or -1 with the reason in @p err (the image is bad or
@@ -45,6 +48,22 @@ const struct guest_image *guest_find(const char *name);
  */
 int guest_load(struct vcpu *v, const struct guest_image *img,
 	       char *err, size_t errlen);
+
+/**
+ * Chapter 6: give @p v an MSR permission map with the hypervisor's own
+ * intercepts and those of the guest's @p list (GH_MSRS pairs, or NULL).
+ * Returns 0, or -1 with the reason in @p err.
+ */
+int msr_policy_load(struct vcpu *v, const uint32_t *list, char *err,
+		    size_t n);
+
+/**
+ * Chapter 7: give @p v an I/O permission map: every port intercepted
+ * but 80h, then the guest's @p list (GH_IOS pairs, or NULL) applied.
+ * Returns 0, or -1 with the reason in @p err.
+ */
+int io_policy_load(struct vcpu *v, const uint32_t *list, char *err,
+		   size_t n);
 
 /** The base intercepts every guest gets (misc1, misc2). */
 #define GUEST_BASE_MISC1 (SVM_MISC1_HLT | SVM_MISC1_SHUTDOWN)

@@ -54,6 +54,12 @@
 
 /** Header flag: the guest is meant to be stopped by the hypervisor. */
 #define GUEST_FLAG_EXPECT_STOP  (1 << 0)
+/**
+ * Header flag: the guest may bring an emulator down (an emulator bug,
+ * pinned in tests/deviations.py), so it runs only on request: guest=
+ * names it, or ondemand=on.
+ */
+#define GUEST_FLAG_ON_REQUEST   (1 << 1)
 
 /** The first 8 bytes of every guest image. */
 #define GUEST_MAGIC_STR    "SVMLABG1"
@@ -79,7 +85,59 @@
 #define GH_MISC1        0x40    /**< header offset: extra misc1 intercepts */
 #define GH_MISC2        0x44    /**< header offset: extra misc2 intercepts */
 #define GH_EXCEPTIONS   0x48    /**< header offset: exception intercepts */
-#define GH_SIZE         0x50    /**< size of the header */
+#define GH_CR           0x4c    /**< header offset: CR read/write intercepts */
+#define GH_DR           0x50    /**< header offset: DR read/write intercepts */
+#define GH_MSRS         0x58    /**< header offset: MSR intercept list */
+#define GH_IOS          0x60    /**< header offset: I/O intercept list */
+#define GH_SIZE         0x68    /**< size of the header */
+
+/*
+ * The MSR intercept list (GH_MSRS): pairs of 32-bit words {msr, access},
+ * access a mask of GUEST_MSR_READ and GUEST_MSR_WRITE, ended by a pair
+ * whose access is 0.  The loader sets those bits in the guest's MSR
+ * permission map (chapter 6), on top of the hypervisor's own policy.
+ */
+#define GUEST_MSR_READ  1       /**< intercept RDMSR of this MSR */
+#define GUEST_MSR_WRITE 2       /**< intercept WRMSR of this MSR */
+/*
+ * The I/O intercept list (GH_IOS): pairs of 32-bit words {first port,
+ * count}, ended by a count of 0.  Ports up to 10002h are allowed: the
+ * bits past FFFFh are the map's extra bits (chapter 7).  A count with
+ * GUEST_IO_PASS set clears the bits instead: those ports pass through.
+ */
+#define GUEST_IO_PASS   0x80000000      /**< count flag: pass through */
+
+/*
+ * What the hypervisor shows a guest (chapters 5-7).  Tests compare a
+ * guest's reports with these.
+ */
+/** CPUID 4000_0000h: EAX = the highest hypervisor leaf... */
+#define HV_CPUID_LEAF_MAX   0x40000001
+/** ...and EBX, ECX, EDX = "svmlabsvmlab", little-endian: "svml"... */
+#define HV_CPUID_SIG_EBX    0x6c6d7673
+#define HV_CPUID_SIG_ECX    0x76736261  /**< ..."absv"... */
+#define HV_CPUID_SIG_EDX    0x62616c6d  /**< ..."mlab" */
+/** CPUID 4000_0001h EAX: the feature bits of this hypervisor. */
+#define HV_CPUID_FEATURES   0x1         /* bit 0: the VMMCALL ABI */
+/** The guest's TSC starts near this value (TSC_OFFSET, chapter 5). */
+#define HV_TSC_BASE         0x1000000000000
+/** RDTSCP (intercepted) returns this TSC_AUX in ECX. */
+#define HV_TSC_AUX          0x5356
+/** RDPMC (intercepted): counters 0-3 exist and read as 0. */
+#define HV_PMC_COUNT        4
+/** A read-only MSR outside the MSRPM's ranges: reads HV_MSR_ID_VALUE. */
+#define HV_MSR_ID           0x40000000
+#define HV_MSR_ID_VALUE     0x62616c6d7673  /**< "svmlab", little-endian */
+/** A read-write MSR outside the ranges: a scratch register. */
+#define HV_MSR_SCRATCH      0x40000001
+/** The emulated I/O device (chapter 7): a 4-byte data register... */
+#define HV_DEV_DATA         0x5a0
+/** ...a 4-byte read-only identity register reading HV_DEV_ID_VALUE... */
+#define HV_DEV_ID           0x5a4
+#define HV_DEV_ID_VALUE     0x4c4d5653  /**< "SVML", little-endian */
+/** ...and a byte FIFO of HV_DEV_FIFO_SIZE bytes (reads pop, writes push). */
+#define HV_DEV_FIFO         0x5a8
+#define HV_DEV_FIFO_SIZE    64          /**< bytes the FIFO holds */
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -102,7 +160,11 @@ struct __attribute__((packed)) guest_header {
 	uint32_t misc1;         /**< intercept_misc1 bits the guest wants */
 	uint32_t misc2;         /**< intercept_misc2 bits the guest wants */
 	uint32_t exceptions;    /**< exception intercepts the guest wants */
+	uint32_t cr;            /**< CRn read bits 15:0, write bits 31:16 */
+	uint32_t dr;            /**< DRn read bits 15:0, write bits 31:16 */
 	uint32_t reserved;      /**< 0 */
+	uint64_t msrs;          /**< MSR intercept list, or 0 */
+	uint64_t ios;           /**< I/O intercept list, or 0 */
 };
 
 /** @cond */
@@ -115,6 +177,10 @@ _Static_assert(offsetof(struct guest_header, misc1) == GH_MISC1,
 	       "GH_MISC1");
 _Static_assert(offsetof(struct guest_header, exceptions) == GH_EXCEPTIONS,
 	       "GH_EXCEPTIONS");
+_Static_assert(offsetof(struct guest_header, cr) == GH_CR, "GH_CR");
+_Static_assert(offsetof(struct guest_header, dr) == GH_DR, "GH_DR");
+_Static_assert(offsetof(struct guest_header, msrs) == GH_MSRS, "GH_MSRS");
+_Static_assert(offsetof(struct guest_header, ios) == GH_IOS, "GH_IOS");
 _Static_assert(sizeof(struct guest_header) == GH_SIZE, "GH_SIZE");
 /** @endcond */
 #endif

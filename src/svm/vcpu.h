@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include "vmcb.h"
 #include "vmcb_check.h"
+#include "decode.h"
 #include "kernel/palloc.h"
 
 /** The guest GPRs that VMRUN does not switch (RAX and RSP are in the VMCB). */
@@ -44,6 +45,34 @@ enum vcpu_state {
 	VCPU_STOPPED,   /**< the hypervisor stopped it (see stop_reason) */
 };
 
+/**
+ * @name Hypervisor policy
+ * What the hypervisor does for every guest of a chapter; a chapter has
+ * the policy of the chapters before it plus its own (course.c).
+ */
+/** @{ */
+/**
+ * Ch. 5: the instruction decoder at every instruction exit, CPUID
+ * virtualised, SVM instructions give #UD, the TSC offset.
+ */
+#define HV_POLICY_CPUID  (1u << 0)
+/** Ch. 6: the MSR permission map, EFER virtualised, SVM MSRs hidden. */
+#define HV_POLICY_MSRPM  (1u << 1)
+/** Ch. 7: the I/O permission map, the emulated device, the console. */
+#define HV_POLICY_IOPM   (1u << 2)
+/** @} */
+
+/** Room for a guest's console line (chapter 7, COM1). */
+#define VCPU_CONSOLE_MAX 80
+
+/** The emulated I/O device of chapter 7 (io.c). */
+struct hv_device {
+	uint8_t data[4];                /**< HV_DEV_DATA, byte-addressable */
+	uint8_t fifo[64];               /**< HV_DEV_FIFO contents */
+	unsigned fifo_head;             /**< index of the oldest byte */
+	unsigned fifo_len;              /**< bytes in the FIFO */
+};
+
 /** One guest. */
 struct vcpu {
 	const char *name;               /**< guest name, as in guest= */
@@ -62,6 +91,18 @@ struct vcpu {
 	uint32_t rules;                 /**< checker verdict before VMRUN */
 	uint64_t guest_lo;              /**< first byte a pointer may name */
 	uint64_t guest_hi;              /**< one past the last such byte */
+	unsigned policy;                /**< HV_POLICY_* of its chapter */
+	struct exit_decode x;           /**< the current exit, decoded */
+	uint8_t *msrpm;                 /**< its MSR permission map, or NULL */
+	uint8_t *iopm;                  /**< its I/O permission map, or NULL */
+	uint64_t efer;                  /**< the EFER the guest sees (shadow) */
+	uint64_t dr[4];                 /**< DR0-DR3 as the guest wrote them */
+	uint64_t xcr0;                  /**< XCR0 as the guest set it */
+	uint64_t msr_scratch;           /**< HV_MSR_SCRATCH */
+	struct hv_device dev;           /**< the emulated I/O device */
+	char console[VCPU_CONSOLE_MAX]; /**< the guest's console line so far */
+	unsigned console_len;           /**< bytes in console */
+	uint8_t flush;                  /**< TLB_CONTROL for the next VMRUN */
 };
 
 /**
@@ -87,6 +128,38 @@ void vcpu_stop(struct vcpu *v, const char *fmt, ...)
  */
 void vcpu_skip_insn(struct vcpu *v, unsigned len);
 
+/**
+ * Resume after the intercepted instruction that vcpu->x decoded: NRIP
+ * with NRIPS, else RIP + the decoded length.  If neither is known the
+ * guest is stopped (a hypervisor must never guess a length).
+ */
+void vcpu_skip(struct vcpu *v);
+
+/**
+ * The guest's GPR number @p n (0 RAX, 1 RCX, 2 RDX, 3 RBX, 4 RSP, 5 RBP,
+ * 6 RSI, 7 RDI, 8-15 R8-R15): RAX and RSP live in the VMCB, the others
+ * in struct guest_regs.
+ */
+uint64_t *vcpu_gpr(struct vcpu *v, unsigned n);
+
+/**
+ * A host pointer to @p len bytes of guest memory at guest-virtual
+ * address @p gva, or NULL if they are not all inside the guest's window.
+ * Until nested paging (chapter 13) a guest's virtual, guest-physical
+ * and host-physical addresses are equal inside its window.
+ */
+void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len);
+
+/**
+ * Inject an event at the next VMRUN through EVENTINJ (APM2 §15.20):
+ * @p type is SVM_EVTINJ_TYPE_*, @p err < 0 means no error code.  An
+ * event that EVENTINJ cannot carry stops the guest instead.
+ */
+void vcpu_inject(struct vcpu *v, uint64_t type, unsigned vector, long err);
+
+/** Inject exception @p vector (with error code @p err, or -1). */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, long err);
+
 /** Run the VMCB checker before every VMRUN (vmcbcheck=on, default). */
 extern int vcpu_check_before_vmrun;
 
@@ -101,5 +174,38 @@ typedef void exit_handler_fn(struct vcpu *v);
 
 /** VMMCALL: the hypercall ABI of guest_abi.h (hypercall.c). */
 exit_handler_fn handle_vmmcall;
+
+/** @name Chapter 5: instruction intercepts (intercepts.c) */
+/** @{ */
+exit_handler_fn handle_cpuid;   /**< CPUID, virtualised */
+exit_handler_fn handle_rdtsc;   /**< RDTSC: host TSC + TSC_OFFSET */
+exit_handler_fn handle_rdtscp;  /**< RDTSCP: the same and HV_TSC_AUX */
+exit_handler_fn handle_rdpmc;   /**< RDPMC: counters that read 0 */
+exit_handler_fn handle_step_over; /**< INVD WBINVD PAUSE MONITOR MWAIT */
+exit_handler_fn handle_xsetbv;  /**< XSETBV: validated and recorded */
+exit_handler_fn handle_invlpg;  /**< INVLPG: INVLPGA of the decoded address */
+exit_handler_fn handle_pushf;   /**< PUSHF, emulated */
+exit_handler_fn handle_popf;    /**< POPF, emulated */
+exit_handler_fn handle_intn;    /**< INTn: stepped over and injected */
+exit_handler_fn handle_iret;    /**< IRET: the one-shot intercept */
+exit_handler_fn handle_icebp;   /**< ICEBP: stepped over, #DB injected */
+exit_handler_fn handle_svm_insn; /**< an SVM instruction: #UD */
+/** @} */
+/** Chapter 6: RDMSR and WRMSR (msr.c). */
+exit_handler_fn handle_msr;
+/** Chapter 7: IN, OUT, INS and OUTS (io.c). */
+exit_handler_fn handle_ioio;
+/** @name Chapter 8: CR, DR and exception intercepts (crdr.c) */
+/** @{ */
+exit_handler_fn handle_cr;        /**< MOV to or from CRn, emulated */
+exit_handler_fn handle_dr;        /**< MOV to or from DRn, emulated */
+exit_handler_fn handle_exception; /**< an exception, reflected */
+/** @} */
+
+/** Decode the exit in v->vmcb into v->x (decode.c). */
+void exit_decode(struct vcpu *v);
+
+/** Emit the "dec" object of the exit trace event for v->x (decode.c). */
+void exit_trace_decode(const struct vcpu *v);
 
 #endif /* SVMLAB_SVM_VCPU_H */

@@ -52,6 +52,9 @@
 #ifndef SVMLAB_SVM_VMCB_H
 #define SVMLAB_SVM_VMCB_H
 
+#include "svm_const.h"
+
+#ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
 
@@ -944,6 +947,8 @@ _Static_assert(sizeof(struct vmcb_save) == 0xc00,
 _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
 /** @endcond */
 
+#endif /* __ASSEMBLER__ */
+
 /* ------------------------------------------------------------------ */
 /* Intercept vectors (APM2 Table B-1, 000h-017h)                       */
 /* ------------------------------------------------------------------ */
@@ -958,17 +963,17 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  * Bit of CRn in intercept_cr_read (exit 0h + n, CRn_READ) or
  * intercept_cr_write (exit 10h + n, CRn_WRITE), n = 0-15.
  */
-#define SVM_INTERCEPT_CR(n)     (1u << (n))
+#define SVM_INTERCEPT_CR(n)     (SVM_U(1) << (n))
 /**
  * Bit of DRn in intercept_dr_read (exit 20h + n, DRn_READ) or
  * intercept_dr_write (exit 30h + n, DRn_WRITE), n = 0-15.
  */
-#define SVM_INTERCEPT_DR(n)     (1u << (n))
+#define SVM_INTERCEPT_DR(n)     (SVM_U(1) << (n))
 /**
  * Bit of exception vector n in intercept_exceptions, n = 0-31: exit
  * 40h + n, EXCPn.  Vectors 2 (NMI) and 9 are not implemented.
  */
-#define SVM_INTERCEPT_EXC(n)    (1u << (n))
+#define SVM_INTERCEPT_EXC(n)    (SVM_U(1) << (n))
 /** @} */
 
 /**
@@ -979,72 +984,72 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** A physical maskable interrupt arrives; exit 60h INTR. */
-#define SVM_MISC1_INTR          (1u << 0)
+#define SVM_MISC1_INTR          (SVM_U(1) << 0)
 /** A physical NMI arrives; exit 61h NMI. */
-#define SVM_MISC1_NMI           (1u << 1)
+#define SVM_MISC1_NMI           (SVM_U(1) << 1)
 /** An SMI arrives (ignored once HWCR.SMMLOCK is set); exit 62h SMI. */
-#define SVM_MISC1_SMI           (1u << 2)
+#define SVM_MISC1_SMI           (SVM_U(1) << 2)
 /** INIT arrives; exit 63h INIT. */
-#define SVM_MISC1_INIT          (1u << 3)
+#define SVM_MISC1_INIT          (SVM_U(1) << 3)
 /** The guest is about to take a virtual interrupt; exit 64h VINTR. */
-#define SVM_MISC1_VINTR         (1u << 4)
+#define SVM_MISC1_VINTR         (SVM_U(1) << 4)
 /**
  * MOV to CR0 or LMSW changes a bit other than TS and MP; exit 65h
  * CR0_SEL_WRITE.
  */
-#define SVM_MISC1_CR0_SEL_WRITE (1u << 5)
+#define SVM_MISC1_CR0_SEL_WRITE (SVM_U(1) << 5)
 /** SIDT; exit 66h IDTR_READ. */
-#define SVM_MISC1_IDTR_READ     (1u << 6)
+#define SVM_MISC1_IDTR_READ     (SVM_U(1) << 6)
 /** SGDT; exit 67h GDTR_READ. */
-#define SVM_MISC1_GDTR_READ     (1u << 7)
+#define SVM_MISC1_GDTR_READ     (SVM_U(1) << 7)
 /** SLDT; exit 68h LDTR_READ. */
-#define SVM_MISC1_LDTR_READ     (1u << 8)
+#define SVM_MISC1_LDTR_READ     (SVM_U(1) << 8)
 /** STR; exit 69h TR_READ. */
-#define SVM_MISC1_TR_READ       (1u << 9)
+#define SVM_MISC1_TR_READ       (SVM_U(1) << 9)
 /** LIDT; exit 6Ah IDTR_WRITE. */
-#define SVM_MISC1_IDTR_WRITE    (1u << 10)
+#define SVM_MISC1_IDTR_WRITE    (SVM_U(1) << 10)
 /** LGDT; exit 6Bh GDTR_WRITE. */
-#define SVM_MISC1_GDTR_WRITE    (1u << 11)
+#define SVM_MISC1_GDTR_WRITE    (SVM_U(1) << 11)
 /** LLDT; exit 6Ch LDTR_WRITE. */
-#define SVM_MISC1_LDTR_WRITE    (1u << 12)
+#define SVM_MISC1_LDTR_WRITE    (SVM_U(1) << 12)
 /** LTR; exit 6Dh TR_WRITE. */
-#define SVM_MISC1_TR_WRITE      (1u << 13)
+#define SVM_MISC1_TR_WRITE      (SVM_U(1) << 13)
 /** RDTSC; exit 6Eh RDTSC. */
-#define SVM_MISC1_RDTSC         (1u << 14)
+#define SVM_MISC1_RDTSC         (SVM_U(1) << 14)
 /** RDPMC; exit 6Fh RDPMC. */
-#define SVM_MISC1_RDPMC         (1u << 15)
+#define SVM_MISC1_RDPMC         (SVM_U(1) << 15)
 /** PUSHF; exit 70h PUSHF. */
-#define SVM_MISC1_PUSHF         (1u << 16)
+#define SVM_MISC1_PUSHF         (SVM_U(1) << 16)
 /** POPF; exit 71h POPF. */
-#define SVM_MISC1_POPF          (1u << 17)
+#define SVM_MISC1_POPF          (SVM_U(1) << 17)
 /** CPUID; exit 72h CPUID. */
-#define SVM_MISC1_CPUID         (1u << 18)
+#define SVM_MISC1_CPUID         (SVM_U(1) << 18)
 /** RSM; exit 73h RSM. */
-#define SVM_MISC1_RSM           (1u << 19)
+#define SVM_MISC1_RSM           (SVM_U(1) << 19)
 /** IRET; exit 74h IRET. */
-#define SVM_MISC1_IRET          (1u << 20)
+#define SVM_MISC1_IRET          (SVM_U(1) << 20)
 /** INTn, a software interrupt; exit 75h SWINT. */
-#define SVM_MISC1_INTN          (1u << 21)
+#define SVM_MISC1_INTN          (SVM_U(1) << 21)
 /** INVD; exit 76h INVD. */
-#define SVM_MISC1_INVD          (1u << 22)
+#define SVM_MISC1_INVD          (SVM_U(1) << 22)
 /** PAUSE, once the pause filter has run out; exit 77h PAUSE. */
-#define SVM_MISC1_PAUSE         (1u << 23)
+#define SVM_MISC1_PAUSE         (SVM_U(1) << 23)
 /** HLT; exit 78h HLT. */
-#define SVM_MISC1_HLT           (1u << 24)
+#define SVM_MISC1_HLT           (SVM_U(1) << 24)
 /** INVLPG; exit 79h INVLPG. */
-#define SVM_MISC1_INVLPG        (1u << 25)
+#define SVM_MISC1_INVLPG        (SVM_U(1) << 25)
 /** INVLPGA; exit 7Ah INVLPGA. */
-#define SVM_MISC1_INVLPGA       (1u << 26)
+#define SVM_MISC1_INVLPGA       (SVM_U(1) << 26)
 /** IN, OUT, INS, OUTS on a port set in the IOPM; exit 7Bh IOIO. */
-#define SVM_MISC1_IOIO_PROT     (1u << 27)
+#define SVM_MISC1_IOIO_PROT     (SVM_U(1) << 27)
 /** RDMSR, WRMSR of an MSR set in (or outside) the MSRPM; exit 7Ch MSR. */
-#define SVM_MISC1_MSR_PROT      (1u << 28)
+#define SVM_MISC1_MSR_PROT      (SVM_U(1) << 28)
 /** A task switch; exit 7Dh TASK_SWITCH. */
-#define SVM_MISC1_TASK_SWITCH   (1u << 29)
+#define SVM_MISC1_TASK_SWITCH   (SVM_U(1) << 29)
 /** The processor freezes on FERR; exit 7Eh FERR_FREEZE. */
-#define SVM_MISC1_FERR_FREEZE   (1u << 30)
+#define SVM_MISC1_FERR_FREEZE   (SVM_U(1) << 30)
 /** A shutdown condition, e.g. a triple fault; exit 7Fh SHUTDOWN. */
-#define SVM_MISC1_SHUTDOWN      (1u << 31)
+#define SVM_MISC1_SHUTDOWN      (SVM_U(1) << 31)
 /** @} */
 
 /**
@@ -1058,45 +1063,45 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  * VMRUN; exit 80h VMRUN.  Must be set: VMRUN fails with VMEXIT_INVALID
  * when it is clear.
  */
-#define SVM_MISC2_VMRUN         (1u << 0)
+#define SVM_MISC2_VMRUN         (SVM_U(1) << 0)
 /** VMMCALL; exit 81h VMMCALL (not intercepted, it raises #UD). */
-#define SVM_MISC2_VMMCALL       (1u << 1)
+#define SVM_MISC2_VMMCALL       (SVM_U(1) << 1)
 /** VMLOAD; exit 82h VMLOAD. */
-#define SVM_MISC2_VMLOAD        (1u << 2)
+#define SVM_MISC2_VMLOAD        (SVM_U(1) << 2)
 /** VMSAVE; exit 83h VMSAVE. */
-#define SVM_MISC2_VMSAVE        (1u << 3)
+#define SVM_MISC2_VMSAVE        (SVM_U(1) << 3)
 /** STGI; exit 84h STGI. */
-#define SVM_MISC2_STGI          (1u << 4)
+#define SVM_MISC2_STGI          (SVM_U(1) << 4)
 /** CLGI; exit 85h CLGI. */
-#define SVM_MISC2_CLGI          (1u << 5)
+#define SVM_MISC2_CLGI          (SVM_U(1) << 5)
 /** SKINIT; exit 86h SKINIT. */
-#define SVM_MISC2_SKINIT        (1u << 6)
+#define SVM_MISC2_SKINIT        (SVM_U(1) << 6)
 /** RDTSCP; exit 87h RDTSCP. */
-#define SVM_MISC2_RDTSCP        (1u << 7)
+#define SVM_MISC2_RDTSCP        (SVM_U(1) << 7)
 /** ICEBP (INT1, opcode F1h); exit 88h ICEBP. */
-#define SVM_MISC2_ICEBP         (1u << 8)
+#define SVM_MISC2_ICEBP         (SVM_U(1) << 8)
 /** WBINVD and WBNOINVD; exit 89h WBINVD. */
-#define SVM_MISC2_WBINVD        (1u << 9)
+#define SVM_MISC2_WBINVD        (SVM_U(1) << 9)
 /** MONITOR and MONITORX; exit 8Ah MONITOR. */
-#define SVM_MISC2_MONITOR       (1u << 10)
+#define SVM_MISC2_MONITOR       (SVM_U(1) << 10)
 /** MWAIT and MWAITX, always; exit 8Bh MWAIT. */
-#define SVM_MISC2_MWAIT         (1u << 11)
+#define SVM_MISC2_MWAIT         (SVM_U(1) << 11)
 /**
  * MWAIT and MWAITX while the monitor is armed; exit 8Ch
  * MWAIT_CONDITIONAL.
  */
-#define SVM_MISC2_MWAIT_COND    (1u << 12)
+#define SVM_MISC2_MWAIT_COND    (SVM_U(1) << 12)
 /** XSETBV; exit 8Dh XSETBV. */
-#define SVM_MISC2_XSETBV        (1u << 13)
+#define SVM_MISC2_XSETBV        (SVM_U(1) << 13)
 /** RDPRU; exit 8Eh RDPRU. */
-#define SVM_MISC2_RDPRU         (1u << 14)
+#define SVM_MISC2_RDPRU         (SVM_U(1) << 14)
 /** A write of EFER, after it completed (SEV-ES); exit 8Fh EFER_WRITE_TRAP. */
-#define SVM_MISC2_EFER_WRITE    (1u << 15)
+#define SVM_MISC2_EFER_WRITE    (SVM_U(1) << 15)
 /**
  * Bit 16 + n: a write of CRn, after it completed, with the new value in
  * EXITINFO1 (SEV-ES); exit 90h + n, CRn_WRITE_TRAP.
  */
-#define SVM_MISC2_CR_WRITE_TRAP(n) (1u << (16 + (n)))
+#define SVM_MISC2_CR_WRITE_TRAP(n) (SVM_U(1) << (16 + (n)))
 /** @} */
 
 /**
@@ -1106,19 +1111,19 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** Every INVLPGB; exit A0h INVLPGB. */
-#define SVM_MISC3_INVLPGB       (1u << 0)
+#define SVM_MISC3_INVLPGB       (SVM_U(1) << 0)
 /** Only INVLPGB with illegal operands; exit A1h INVLPGB_ILLEGAL. */
-#define SVM_MISC3_INVLPGB_ILLEGAL (1u << 1)
+#define SVM_MISC3_INVLPGB_ILLEGAL (SVM_U(1) << 1)
 /** INVPCID; exit A2h INVPCID. */
-#define SVM_MISC3_INVPCID       (1u << 2)
+#define SVM_MISC3_INVPCID       (SVM_U(1) << 2)
 /** MCOMMIT; exit A3h MCOMMIT. */
-#define SVM_MISC3_MCOMMIT       (1u << 3)
+#define SVM_MISC3_MCOMMIT       (SVM_U(1) << 3)
 /** TLBSYNC; exit A4h TLBSYNC. */
-#define SVM_MISC3_TLBSYNC       (1u << 4)
+#define SVM_MISC3_TLBSYNC       (SVM_U(1) << 4)
 /** A bus lock with bus_lock_counter at 0; exit A5h BUSLOCK. */
-#define SVM_MISC3_BUSLOCK       (1u << 5)
+#define SVM_MISC3_BUSLOCK       (SVM_U(1) << 5)
 /** HLT while no virtual interrupt is pending; exit A6h IDLE_HLT. */
-#define SVM_MISC3_IDLE_HLT      (1u << 6)
+#define SVM_MISC3_IDLE_HLT      (SVM_U(1) << 6)
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -1156,41 +1161,41 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** V_TPR, bits 7:0: the guest's virtual TPR (CR8); only 3:0 are used. */
-#define INT_CTL_V_TPR_MASK              0xffull
+#define INT_CTL_V_TPR_MASK              SVM_ULL(0xff)
 /**
  * V_IRQ, bit 8: a virtual INTR is pending; the processor clears it when
  * the guest takes the interrupt.
  */
-#define INT_CTL_V_IRQ                   (1ull << 8)
+#define INT_CTL_V_IRQ                   (SVM_ULL(1) << 8)
 /** V_GIF, bit 9: the virtual GIF (1: virtual interrupts may be taken). */
-#define INT_CTL_V_GIF                   (1ull << 9)
+#define INT_CTL_V_GIF                   (SVM_ULL(1) << 9)
 /** V_NMI, bit 11: a virtual NMI is pending (NMI virtualization). */
-#define INT_CTL_V_NMI_PENDING           (1ull << 11)
+#define INT_CTL_V_NMI_PENDING           (SVM_ULL(1) << 11)
 /** V_NMI_MASK, bit 12: virtual NMIs are blocked until the guest IRETs. */
-#define INT_CTL_V_NMI_BLOCKING          (1ull << 12)
+#define INT_CTL_V_NMI_BLOCKING          (SVM_ULL(1) << 12)
 /** Shift of V_INTR_PRIO. */
 #define INT_CTL_V_INTR_PRIO_SHIFT       16
 /** V_INTR_PRIO, bits 19:16: priority of the pending virtual interrupt. */
-#define INT_CTL_V_INTR_PRIO_MASK        (0xfull << 16)
+#define INT_CTL_V_INTR_PRIO_MASK        (SVM_ULL(0xf) << 16)
 /** V_IGN_TPR, bit 20: the pending virtual interrupt ignores V_TPR. */
-#define INT_CTL_V_IGN_TPR               (1ull << 20)
+#define INT_CTL_V_IGN_TPR               (SVM_ULL(1) << 20)
 /**
  * V_INTR_MASKING, bit 24: the guest's RFLAGS.IF and CR8 then mask only
  * virtual interrupts; the host's RFLAGS.IF masks the physical ones.
  */
-#define INT_CTL_V_INTR_MASKING          (1ull << 24)
+#define INT_CTL_V_INTR_MASKING          (SVM_ULL(1) << 24)
 /** V_GIF_ENABLE, bit 25: STGI and CLGI in the guest set and clear V_GIF. */
-#define INT_CTL_V_GIF_ENABLE            (1ull << 25)
+#define INT_CTL_V_GIF_ENABLE            (SVM_ULL(1) << 25)
 /** V_NMI_ENABLE, bit 26: NMI virtualization; needs the NMI intercept. */
-#define INT_CTL_V_NMI_ENABLE            (1ull << 26)
+#define INT_CTL_V_NMI_ENABLE            (SVM_ULL(1) << 26)
 /** Bit 30: x2AVIC, AVIC for the x2APIC MSR interface (needs bit 31). */
-#define INT_CTL_X2AVIC_ENABLE           (1ull << 30)
+#define INT_CTL_X2AVIC_ENABLE           (SVM_ULL(1) << 30)
 /** Bit 31: AVIC for this vCPU; needs nested paging. */
-#define INT_CTL_AVIC_ENABLE             (1ull << 31)
+#define INT_CTL_AVIC_ENABLE             (SVM_ULL(1) << 31)
 /** Shift of V_INTR_VECTOR. */
 #define INT_CTL_V_INTR_VECTOR_SHIFT     32
 /** V_INTR_VECTOR, bits 39:32: vector of the pending virtual interrupt. */
-#define INT_CTL_V_INTR_VECTOR_MASK      (0xffull << 32)
+#define INT_CTL_V_INTR_VECTOR_MASK      (SVM_ULL(0xff) << 32)
 /** @} */
 
 /**
@@ -1199,9 +1204,9 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** INTERRUPT_SHADOW, bit 0: the guest is in an interrupt shadow. */
-#define INT_STATE_SHADOW                (1ull << 0)
+#define INT_STATE_SHADOW                (SVM_ULL(1) << 0)
 /** GUEST_INTERRUPT_MASK, bit 1: the guest's RFLAGS.IF at #VMEXIT. */
-#define INT_STATE_GUEST_MASK            (1ull << 1)
+#define INT_STATE_GUEST_MASK            (SVM_ULL(1) << 1)
 /** @} */
 
 /**
@@ -1211,27 +1216,27 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** NP_ENABLE, bit 0: nested paging through nested_cr3. */
-#define NESTED_CTL_NP_ENABLE            (1ull << 0)
+#define NESTED_CTL_NP_ENABLE            (SVM_ULL(1) << 0)
 /** Bit 1: SEV, guest memory encrypted with the key of its ASID. */
-#define NESTED_CTL_SEV_ENABLE           (1ull << 1)
+#define NESTED_CTL_SEV_ENABLE           (SVM_ULL(1) << 1)
 /** Bit 2: SEV-ES, guest registers encrypted too (needs SEV, LBR virt). */
-#define NESTED_CTL_SEV_ES_ENABLE        (1ull << 2)
+#define NESTED_CTL_SEV_ES_ENABLE        (SVM_ULL(1) << 2)
 /**
  * Bit 3: GMET, guest mode execute trap: a supervisor fetch from a user
  * (U/S = 1) nested page causes a nested page fault.
  */
-#define NESTED_CTL_GMET                 (1ull << 3)
+#define NESTED_CTL_GMET                 (SVM_ULL(1) << 3)
 /** Bit 4: supervisor shadow stack checks in the nested page table. */
-#define NESTED_CTL_SSS_CHECK            (1ull << 4)
+#define NESTED_CTL_SSS_CHECK            (SVM_ULL(1) << 4)
 /** Bit 5: VTE, every guest access uses the guest key (SEV, not SEV-ES). */
-#define NESTED_CTL_VTE                  (1ull << 5)
+#define NESTED_CTL_VTE                  (SVM_ULL(1) << 5)
 /**
  * Bit 6: read-only guest page tables; a guest page-table walk is a
  * write at the nested level only when it sets an accessed or dirty bit.
  */
-#define NESTED_CTL_ROGPT                (1ull << 6)
+#define NESTED_CTL_ROGPT                (SVM_ULL(1) << 6)
 /** Bit 7: INVLPGB and TLBSYNC allowed in the guest (else #UD). */
-#define NESTED_CTL_INVLPGB_TLBSYNC      (1ull << 7)
+#define NESTED_CTL_INVLPGB_TLBSYNC      (SVM_ULL(1) << 7)
 /** @} */
 
 /**
@@ -1241,11 +1246,11 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** Bit 0: LBR virtualization; VMRUN and #VMEXIT swap DBGCTL and LBRs. */
-#define VIRT_EXT_LBR_VIRT               (1ull << 0)
+#define VIRT_EXT_LBR_VIRT               (SVM_ULL(1) << 0)
 /** Bit 1: VMSAVE and VMLOAD run in the guest on guest physical addresses. */
-#define VIRT_EXT_VMSAVE_VMLOAD          (1ull << 1)
+#define VIRT_EXT_VMSAVE_VMLOAD          (SVM_ULL(1) << 1)
 /** Bit 2: IBS virtualization (Instruction-Based Sampling). */
-#define VIRT_EXT_IBS_VIRT               (1ull << 2)
+#define VIRT_EXT_IBS_VIRT               (SVM_ULL(1) << 2)
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -1261,37 +1266,37 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** I: the intercept vectors, TSC_OFFSET and the pause filter. */
-#define VMCB_CLEAN_I                    (1u << 0)
+#define VMCB_CLEAN_I                    (SVM_U(1) << 0)
 /** IOPM: IOPM_BASE_PA and MSRPM_BASE_PA. */
-#define VMCB_CLEAN_IOPM                 (1u << 1)
+#define VMCB_CLEAN_IOPM                 (SVM_U(1) << 1)
 /** ASID: the guest ASID. */
-#define VMCB_CLEAN_ASID                 (1u << 2)
+#define VMCB_CLEAN_ASID                 (SVM_U(1) << 2)
 /**
  * TPR: int_ctl (060h-067h): V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR,
  * V_INTR_MASKING and V_INTR_VECTOR.
  */
-#define VMCB_CLEAN_TPR                  (1u << 3)
+#define VMCB_CLEAN_TPR                  (SVM_U(1) << 3)
 /** NP: N_CR3 and G_PAT. */
-#define VMCB_CLEAN_NP                   (1u << 4)
+#define VMCB_CLEAN_NP                   (SVM_U(1) << 4)
 /** CRx: CR0, CR3, CR4 and EFER. */
-#define VMCB_CLEAN_CRX                  (1u << 5)
+#define VMCB_CLEAN_CRX                  (SVM_U(1) << 5)
 /** DRx: DR6 and DR7. */
-#define VMCB_CLEAN_DRX                  (1u << 6)
+#define VMCB_CLEAN_DRX                  (SVM_U(1) << 6)
 /** DT: base and limit of GDTR and IDTR. */
-#define VMCB_CLEAN_DT                   (1u << 7)
+#define VMCB_CLEAN_DT                   (SVM_U(1) << 7)
 /** SEG: CS, DS, SS and ES (selector, base, limit, attributes) and CPL. */
-#define VMCB_CLEAN_SEG                  (1u << 8)
+#define VMCB_CLEAN_SEG                  (SVM_U(1) << 8)
 /** CR2: CR2. */
-#define VMCB_CLEAN_CR2                  (1u << 9)
+#define VMCB_CLEAN_CR2                  (SVM_U(1) << 9)
 /** LBR: DBGCTL, BR_FROM, BR_TO, LASTEXCPFROM and LASTEXCPTO. */
-#define VMCB_CLEAN_LBR                  (1u << 10)
+#define VMCB_CLEAN_LBR                  (SVM_U(1) << 10)
 /**
  * AVIC: the AVIC APIC_BAR, backing page, logical table and physical
  * table pointers.
  */
-#define VMCB_CLEAN_AVIC                 (1u << 11)
+#define VMCB_CLEAN_AVIC                 (SVM_U(1) << 11)
 /** CET: S_CET, SSP and ISST_ADDR. */
-#define VMCB_CLEAN_CET                  (1u << 12)
+#define VMCB_CLEAN_CET                  (SVM_U(1) << 12)
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -1313,26 +1318,26 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** VECTOR, bits 7:0: the IDT vector (ignored for TYPE 2, NMI). */
-#define SVM_EVTINJ_VECTOR_MASK          0xffull
+#define SVM_EVTINJ_VECTOR_MASK          SVM_ULL(0xff)
 /** Shift of TYPE. */
 #define SVM_EVTINJ_TYPE_SHIFT           8
 /** TYPE, bits 10:8: the kind of event; 1, 5, 6 and 7 are reserved. */
-#define SVM_EVTINJ_TYPE_MASK            (7ull << 8)
+#define SVM_EVTINJ_TYPE_MASK            (SVM_ULL(7) << 8)
 /** TYPE 0: an external or virtual interrupt (INTR). */
-#define SVM_EVTINJ_TYPE_INTR            (0ull << 8)
+#define SVM_EVTINJ_TYPE_INTR            (SVM_ULL(0) << 8)
 /** TYPE 2: an NMI. */
-#define SVM_EVTINJ_TYPE_NMI             (2ull << 8)
+#define SVM_EVTINJ_TYPE_NMI             (SVM_ULL(2) << 8)
 /**
  * TYPE 3: an exception, fault or trap; injecting vector 2 (NMI) or a
  * vector that is no exception makes VMRUN fail with VMEXIT_INVALID.
  */
-#define SVM_EVTINJ_TYPE_EXCEPTION       (3ull << 8)
+#define SVM_EVTINJ_TYPE_EXCEPTION       (SVM_ULL(3) << 8)
 /** TYPE 4: a software interrupt (INTn); needs next_rip (NRIPS). */
-#define SVM_EVTINJ_TYPE_SOFT_INT        (4ull << 8)
+#define SVM_EVTINJ_TYPE_SOFT_INT        (SVM_ULL(4) << 8)
 /** EV, bit 11: the event pushes ERRORCODE. */
-#define SVM_EVTINJ_EV                   (1ull << 11)
+#define SVM_EVTINJ_EV                   (SVM_ULL(1) << 11)
 /** V, bit 31: the field holds an event. */
-#define SVM_EVTINJ_VALID                (1ull << 31)
+#define SVM_EVTINJ_VALID                (SVM_ULL(1) << 31)
 /** ERRORCODE, bits 63:32: the error code pushed when EV is set. */
 #define SVM_EVTINJ_ERR_SHIFT            32
 /** @} */
@@ -1370,23 +1375,23 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** Type, bits 3:0 (descriptor 43:40): accessed, R/W, C/E, code. */
-#define SEG_ATTR_TYPE_MASK              0x000fu
+#define SEG_ATTR_TYPE_MASK              SVM_U(0x000f)
 /** S, bit 4: 1 for a code or data segment, 0 for a system one. */
-#define SEG_ATTR_S                      (1u << 4)
+#define SEG_ATTR_S                      (SVM_U(1) << 4)
 /** Shift of DPL. */
 #define SEG_ATTR_DPL_SHIFT              5
 /** DPL, bits 6:5: descriptor privilege level. */
-#define SEG_ATTR_DPL_MASK               (3u << 5)
+#define SEG_ATTR_DPL_MASK               (SVM_U(3) << 5)
 /** P, bit 7: present; 0 marks a null segment. */
-#define SEG_ATTR_P                      (1u << 7)
+#define SEG_ATTR_P                      (SVM_U(1) << 7)
 /** AVL, bit 8: available to software. */
-#define SEG_ATTR_AVL                    (1u << 8)
+#define SEG_ATTR_AVL                    (SVM_U(1) << 8)
 /** L, bit 9: a 64-bit code segment (CS in long mode). */
-#define SEG_ATTR_L                      (1u << 9)
+#define SEG_ATTR_L                      (SVM_U(1) << 9)
 /** D/B, bit 10: 32-bit default operand size, or a 32-bit stack. */
-#define SEG_ATTR_DB                     (1u << 10)
+#define SEG_ATTR_DB                     (SVM_U(1) << 10)
 /** G, bit 11: the descriptor's limit counts 4 KiB pages. */
-#define SEG_ATTR_G                      (1u << 11)
+#define SEG_ATTR_G                      (SVM_U(1) << 11)
 /** @} */
 
 /* ------------------------------------------------------------------ */
@@ -1400,31 +1405,31 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** TYPE, bit 0: 1 for IN or INS, 0 for OUT or OUTS. */
-#define SVM_EXITINFO1_IOIO_IN           (1ull << 0)
+#define SVM_EXITINFO1_IOIO_IN           (SVM_ULL(1) << 0)
 /** STR, bit 2: a string instruction (INS, OUTS). */
-#define SVM_EXITINFO1_IOIO_STR          (1ull << 2)
+#define SVM_EXITINFO1_IOIO_STR          (SVM_ULL(1) << 2)
 /** REP, bit 3: with a REP prefix. */
-#define SVM_EXITINFO1_IOIO_REP          (1ull << 3)
+#define SVM_EXITINFO1_IOIO_REP          (SVM_ULL(1) << 3)
 /** SZ8, bit 4: 8-bit operand. */
-#define SVM_EXITINFO1_IOIO_SZ8          (1ull << 4)
+#define SVM_EXITINFO1_IOIO_SZ8          (SVM_ULL(1) << 4)
 /** SZ16, bit 5: 16-bit operand. */
-#define SVM_EXITINFO1_IOIO_SZ16         (1ull << 5)
+#define SVM_EXITINFO1_IOIO_SZ16         (SVM_ULL(1) << 5)
 /** SZ32, bit 6: 32-bit operand. */
-#define SVM_EXITINFO1_IOIO_SZ32         (1ull << 6)
+#define SVM_EXITINFO1_IOIO_SZ32         (SVM_ULL(1) << 6)
 /** A16, bit 7: 16-bit address size. */
-#define SVM_EXITINFO1_IOIO_A16          (1ull << 7)
+#define SVM_EXITINFO1_IOIO_A16          (SVM_ULL(1) << 7)
 /** A32, bit 8: 32-bit address size. */
-#define SVM_EXITINFO1_IOIO_A32          (1ull << 8)
+#define SVM_EXITINFO1_IOIO_A32          (SVM_ULL(1) << 8)
 /** A64, bit 9: 64-bit address size. */
-#define SVM_EXITINFO1_IOIO_A64          (1ull << 9)
+#define SVM_EXITINFO1_IOIO_A64          (SVM_ULL(1) << 9)
 /** Shift of SEG. */
 #define SVM_EXITINFO1_IOIO_SEG_SHIFT    10
 /** SEG, bits 12:10: effective segment of OUTS (0 = ES, 3 = DS). */
-#define SVM_EXITINFO1_IOIO_SEG_MASK     (7ull << 10)
+#define SVM_EXITINFO1_IOIO_SEG_MASK     (SVM_ULL(7) << 10)
 /** Shift of PORT. */
 #define SVM_EXITINFO1_IOIO_PORT_SHIFT   16
 /** PORT, bits 31:16: the I/O port. */
-#define SVM_EXITINFO1_IOIO_PORT_MASK    (0xffffull << 16)
+#define SVM_EXITINFO1_IOIO_PORT_MASK    (SVM_ULL(0xffff) << 16)
 /** @} */
 
 /**
@@ -1434,14 +1439,14 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** MSR exit (7Ch): EXITINFO1 is 1 for WRMSR, 0 for RDMSR. */
-#define SVM_EXITINFO1_MSR_WRITE         1ull
+#define SVM_EXITINFO1_MSR_WRITE         SVM_ULL(1)
 /**
  * CR exits: bit 63 set when the instruction was MOV CRn (not LMSW, CLTS
  * or SMSW).
  */
-#define SVM_EXITINFO1_CR_MOV            (1ull << 63)
+#define SVM_EXITINFO1_CR_MOV            (SVM_ULL(1) << 63)
 /** CR and DR exits: bits 3:0, the GPR operand of the MOV. */
-#define SVM_EXITINFO1_GPR_MASK          0xfull
+#define SVM_EXITINFO1_GPR_MASK          SVM_ULL(0xf)
 /** @} */
 
 /**
@@ -1451,21 +1456,21 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** P, bit 0: the nested page was present (a protection fault). */
-#define SVM_EXITINFO1_NPF_P             (1ull << 0)
+#define SVM_EXITINFO1_NPF_P             (SVM_ULL(1) << 0)
 /** RW, bit 1: a write; guest page-table walks count as writes. */
-#define SVM_EXITINFO1_NPF_RW            (1ull << 1)
+#define SVM_EXITINFO1_NPF_RW            (SVM_ULL(1) << 1)
 /** US, bit 2: a user access; nested walks count as user accesses. */
-#define SVM_EXITINFO1_NPF_US            (1ull << 2)
+#define SVM_EXITINFO1_NPF_US            (SVM_ULL(1) << 2)
 /** RSV, bit 3: a reserved bit was set in a nested page-table entry. */
-#define SVM_EXITINFO1_NPF_RSV           (1ull << 3)
+#define SVM_EXITINFO1_NPF_RSV           (SVM_ULL(1) << 3)
 /** ID, bit 4: an instruction fetch. */
-#define SVM_EXITINFO1_NPF_ID            (1ull << 4)
+#define SVM_EXITINFO1_NPF_ID            (SVM_ULL(1) << 4)
 /** SS, bit 6: a shadow stack access. */
-#define SVM_EXITINFO1_NPF_SS            (1ull << 6)
+#define SVM_EXITINFO1_NPF_SS            (SVM_ULL(1) << 6)
 /** Bit 32: the fault hit the final guest physical address. */
-#define SVM_EXITINFO1_NPF_FINAL         (1ull << 32)
+#define SVM_EXITINFO1_NPF_FINAL         (SVM_ULL(1) << 32)
 /** Bit 33: the fault hit a guest page-table access. */
-#define SVM_EXITINFO1_NPF_GUEST_PT      (1ull << 33)
+#define SVM_EXITINFO1_NPF_GUEST_PT      (SVM_ULL(1) << 33)
 /** @} */
 
 /**
@@ -1475,11 +1480,11 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "the VMCB is one 4 KiB page");
  */
 /** @{ */
 /** Bit 36: the task switch comes from an IRET. */
-#define SVM_EXITINFO2_TS_IRET           (1ull << 36)
+#define SVM_EXITINFO2_TS_IRET           (SVM_ULL(1) << 36)
 /** Bit 38: the task switch comes from a far JMP. */
-#define SVM_EXITINFO2_TS_JMP            (1ull << 38)
+#define SVM_EXITINFO2_TS_JMP            (SVM_ULL(1) << 38)
 /** Bit 44: the task switch pushes an error code. */
-#define SVM_EXITINFO2_TS_HAS_ERR        (1ull << 44)
+#define SVM_EXITINFO2_TS_HAS_ERR        (SVM_ULL(1) << 44)
 /** @} */
 
 /* ------------------------------------------------------------------ */

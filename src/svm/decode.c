@@ -1,0 +1,194 @@
+/*
+ * decode.c - one decode per exit type (decode.h), used by the trace and
+ * by the handlers alike.
+ */
+#include "vcpu.h"
+#include "exits.h"
+#include "kernel/trace.h"
+
+/*
+ * Exits caused by an instruction at the saved RIP: the hypervisor may
+ * need its length (no NRIPS) or its operands (no decode assists).
+ */
+static int is_instruction_exit(uint64_t code)
+{
+	if (code <= 0x3f)                       /* MOV CRn/DRn */
+		return 1;
+	if (code == SVM_EXIT_EXCP_BASE + 3)     /* #BP: INT3 at RIP */
+		return 1;
+	if (code >= SVM_EXIT_CR0_SEL_WRITE && code <= SVM_EXIT_CPUID)
+		return 1;
+	if (code >= SVM_EXIT_IRET && code <= SVM_EXIT_MSR)
+		return 1;
+	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_XSETBV;
+}
+
+/* Fetch and decode the instruction at the guest's RIP. */
+static void decode_insn(struct vcpu *v, struct exit_decode *x)
+{
+	uint64_t rip = v->vmcb->save.cs.base + v->vmcb->save.rip;
+	uint64_t room = v->guest_hi > rip ? v->guest_hi - rip : 0;
+	const uint8_t *p = vcpu_guest_ptr(v, rip, 1);
+	unsigned mode = v->vmcb->save.cs.attrib & SEG_ATTR_L ? 64 :
+			v->vmcb->save.cs.attrib & SEG_ATTR_DB ? 32 : 16;
+
+	if (!p)
+		return;
+	if (room > INSN_MAX_LEN)
+		room = INSN_MAX_LEN;
+	x->have_insn = insn_decode(p, (unsigned)room, mode, &x->insn) == 0;
+}
+
+/* MOV to or from CRn/DRn (and the selective CR0 write). */
+static void decode_crdr(struct vcpu *v, struct exit_decode *x)
+{
+	uint64_t code = x->code, info1 = v->vmcb->control.exit_info_1;
+	const struct insn *in = &x->insn;
+
+	x->kind = DEC_CRDR;
+	x->crdr.dr = code >= SVM_EXIT_READ_DR0 && code <= 0x3f;
+	x->crdr.n = code == SVM_EXIT_CR0_SEL_WRITE ? 0 : (int)(code & 15);
+	x->crdr.write = code == SVM_EXIT_CR0_SEL_WRITE || (code & 0x10);
+	x->crdr.gpr = -1;
+	x->crdr.src = CRDR_UNKNOWN;
+	if (info1 & SVM_EXITINFO1_CR_MOV) {
+		x->crdr.gpr = (int)(info1 & SVM_EXITINFO1_GPR_MASK);
+		x->crdr.src = CRDR_ASSIST;
+		return;
+	}
+	/*
+	 * 0F 20/22 MOV CR, 0F 21/23 MOV DR: reg = CRn/DRn, rm = the GPR.
+	 * AMD's other encoding of CR8 is LOCK MOV CR0 (F0 0F 20/22 /0).
+	 */
+	if (x->have_insn && in->twobyte && in->opcode >= 0x20 &&
+	    in->opcode <= 0x23 && (in->opcode & 1) == x->crdr.dr &&
+	    !!(in->opcode & 2) == x->crdr.write &&
+	    (in->lock && !x->crdr.dr && in->reg == 0 ? 8 : in->reg) ==
+	    x->crdr.n) {
+		x->crdr.gpr = in->rm;
+		x->crdr.src = CRDR_INSN;
+	}
+}
+
+/* The effective address of INVLPG's operand (64-bit flat: no base). */
+static uint64_t invlpg_address(struct vcpu *v, const struct insn *in)
+{
+	uint64_t gpr[16];
+	unsigned i;
+
+	for (i = 0; i < 16; i++)
+		gpr[i] = *vcpu_gpr(v, i);
+	return insn_ea(in, gpr, v->vmcb->save.rip + in->len);
+}
+
+void exit_decode(struct vcpu *v)
+{
+	struct exit_decode *x = &v->x;
+	const struct vmcb_control *c = &v->vmcb->control;
+
+	x->code = svm_exit_code_normalize(c->exit_code);
+	x->kind = DEC_NONE;
+	x->have_insn = 0;
+	/* Chapter 4's guests exit only on HLT and VMMCALL, of known length;
+	 * the decoder arrives with chapter 5's policy. */
+	if (is_instruction_exit(x->code) && (v->policy & HV_POLICY_CPUID)) {
+		x->kind = DEC_INSN;
+		decode_insn(v, x);
+	}
+	if (x->code == SVM_EXIT_INVLPG && x->have_insn && x->insn.mod != 3)
+		x->addr = invlpg_address(v, &x->insn);
+	if (x->code <= 0x3f || x->code == SVM_EXIT_CR0_SEL_WRITE) {
+		decode_crdr(v, x);
+	} else if (x->code == SVM_EXIT_CPUID) {
+		x->kind = DEC_CPUID;
+		x->cpuid.leaf = (uint32_t)v->vmcb->save.rax;
+		x->cpuid.subleaf = (uint32_t)v->regs.rcx;
+	} else if (x->code == SVM_EXIT_MSR) {
+		x->kind = DEC_MSR;
+		x->msr.msr = (uint32_t)v->regs.rcx;
+		x->msr.write = (c->exit_info_1 & SVM_EXITINFO1_MSR_WRITE) != 0;
+		x->msr.value = (v->regs.rdx << 32) |
+			       (uint32_t)v->vmcb->save.rax;
+	} else if (x->code == SVM_EXIT_IOIO) {
+		x->kind = DEC_IOIO;
+		if (ioio_decode(c->exit_info_1, &x->ioio.io) < 0)
+			x->kind = DEC_INSN;     /* the handler will refuse it */
+		x->ioio.next_rip = c->exit_info_2;
+	} else if (x->code >= SVM_EXIT_EXCP_BASE &&
+		   x->code < SVM_EXIT_EXCP_BASE + 32) {
+		x->kind = DEC_EXCP;
+		x->excp.vector = (int)(x->code - SVM_EXIT_EXCP_BASE);
+		x->excp.has_error = exception_has_error(x->excp.vector);
+		x->excp.error = (uint32_t)c->exit_info_1;
+		x->excp.cr2 = c->exit_info_2;
+	}
+}
+
+/* The register a MOV CR/DR names, as the trace prints it. */
+static void trace_reg(const struct exit_decode *x)
+{
+	char name[5] = { x->crdr.dr ? 'd' : 'c', 'r', 0, 0, 0 };
+
+	if (x->crdr.n >= 10) {
+		name[2] = '1';
+		name[3] = (char)('0' + x->crdr.n - 10);
+	} else {
+		name[2] = (char)('0' + x->crdr.n);
+	}
+	trace_str("reg", name);
+}
+
+void exit_trace_decode(const struct vcpu *v)
+{
+	const struct exit_decode *x = &v->x;
+	const struct insn *in = &x->insn;
+
+	if (x->kind == DEC_NONE && !x->have_insn)
+		return;
+	trace_obj_begin("dec");
+	if (x->have_insn)
+		trace_u64("len", in->len);
+	switch (x->kind) {
+	case DEC_CPUID:
+		trace_u64("leaf", x->cpuid.leaf);
+		trace_u64("subleaf", x->cpuid.subleaf);
+		break;
+	case DEC_MSR:
+		trace_u64("msr", x->msr.msr);
+		trace_bool("write", x->msr.write);
+		if (x->msr.write)
+			trace_u64("value", x->msr.value);
+		break;
+	case DEC_IOIO:
+		trace_u64("port", x->ioio.io.port);
+		trace_bool("in", x->ioio.io.in);
+		trace_bool("str", x->ioio.io.str);
+		trace_bool("rep", x->ioio.io.rep);
+		trace_u64("size", x->ioio.io.size);
+		trace_u64("asize", x->ioio.io.asize);
+		trace_u64("seg", x->ioio.io.seg);
+		trace_u64("next_rip", x->ioio.next_rip);
+		break;
+	case DEC_CRDR:
+		trace_reg(x);
+		trace_bool("write", x->crdr.write);
+		trace_i64("gpr", x->crdr.gpr);
+		trace_str("src", x->crdr.src == CRDR_ASSIST ? "assist" :
+			  x->crdr.src == CRDR_INSN ? "insn" : "unknown");
+		break;
+	case DEC_EXCP:
+		trace_u64("vector", (uint64_t)x->excp.vector);
+		if (x->excp.has_error)
+			trace_u64("error", x->excp.error);
+		if (x->excp.vector == 14)
+			trace_u64("cr2", x->excp.cr2);
+		break;
+	default:
+		break;
+	}
+	if (x->have_insn && x->code == SVM_EXIT_SWINT)
+		trace_u64("vector", in->imm);
+	if (x->have_insn && x->code == SVM_EXIT_INVLPG && in->mod != 3)
+		trace_u64("addr", x->addr);
+	trace_obj_end();
+}

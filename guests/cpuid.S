@@ -80,11 +80,7 @@ GUEST_LABEL(cpuid_40000000_end)
 	cmp	$HV_CPUID_SIG_ECX, %r14d
 	jne	1f
 	cmp	$HV_CPUID_SIG_EDX, %r15d
-	jne	1f
-	PASS	m_sig
-	jmp	2f
-1:	FAIL	m_nosig
-2:
+1:	VERDICT_IF e, m_sig, m_nosig
 	/* Leaf 4000_0001h: the hypervisor's features. */
 	mov	$0x40000001, %eax
 	xor	%ecx, %ecx
@@ -94,11 +90,7 @@ GUEST_LABEL(cpuid_40000001_end)
 	mov	%eax, %r12d
 	REPORT	k_hvf_eax, %r12
 	cmp	$HV_CPUID_FEATURES, %r12d
-	jne	1f
-	PASS	m_feat
-	jmp	2f
-1:	FAIL	m_nofeat
-2:
+	VERDICT_IF e, m_feat, m_nofeat
 	/* Leaf 8000_0001h: ECX[2] (SVM) must be clear. */
 	mov	$0x80000001, %eax
 	xor	%ecx, %ecx

@@ -65,26 +65,16 @@ GUEST_LABEL(read_final)
 	REPORT	k_error, rt_exc_error(%rip)
 	REPORT	k_rip, rt_exc_rip(%rip)
 	REPORT	k_count, rt_exc_count(%rip)
-	mov	%r11, %rax
-	or	$CR4_TSD, %rax
-	cmp	%rax, %r13
+	xor	%eax, %eax
+	mov	%r11, %rcx
+	or	$CR4_TSD, %rcx
+	cmp	%rcx, %r13
 	jne	2f
 	cmp	%r11, %rbx
 	jne	2f
 	cmp	%r11, %r14
 	jne	2f
-	cmpq	$1, rt_exc_count(%rip)
-	jne	2f
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	2f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	2f
-	lea	write_reserved(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	2f
-	PASS	msg_ok
-	pop	%rbx
-	ret
-2:	FAIL	msg_bad
+	CAUGHT_AT write_reserved, 1, 13, 0
+2:	VERDICT	msg_ok, msg_bad
 	pop	%rbx
 	ret

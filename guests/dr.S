@@ -115,10 +115,7 @@ GUEST_LABEL(reads_done)
 	cmp	%rax, %rbp
 	jne	1f
 	cmp	$V_DR5, %r14
-	jne	1f
-	PASS	msg_ok
-	jmp	2f
-1:	FAIL	msg_bad
-2:	pop	%rbp
+1:	VERDICT_IF e, msg_ok, msg_bad
+	pop	%rbp
 	pop	%rbx
 	ret

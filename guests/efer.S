@@ -56,11 +56,7 @@ GUEST_LABEL(rdmsr_efer_1)
 	mov	%r12, %rax
 	and	$(EFER_LME | EFER_LMA | EFER_SVME), %eax
 	cmp	$(EFER_LME | EFER_LMA), %eax
-	jne	1f
-	PASS	msg_init
-	jmp	2f
-1:	FAIL	msg_init_bad
-2:
+	VERDICT_IF e, msg_init, msg_init_bad
 	/* 2. Toggle NXE and read it back. */
 	mov	%r12, %r13
 	xor	$EFER_NXE, %r13
@@ -78,11 +74,7 @@ GUEST_LABEL(rdmsr_efer_2)
 	mov	%rdx, %rbx
 	REPORT	k_nxe, %rbx
 	cmp	%r13, %rbx
-	jne	1f
-	PASS	msg_nxe
-	jmp	2f
-1:	FAIL	msg_nxe_bad
-2:
+	VERDICT_IF e, msg_nxe, msg_nxe_bad
 	/* 3. Set SVME: #GP(0). */
 	CATCH	1f
 	mov	%r13, %rax
@@ -95,15 +87,8 @@ GUEST_LABEL(wrmsr_efer_svme)
 	movq	$0, rt_resume(%rip)     /* no fault: cancel the CATCH */
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	k_svme, %rbx
-	lea	wrmsr_efer_svme(%rip), %rdi
-	mov	$1, %esi
-	call	is_gp0_at
-	test	%eax, %eax
-	jz	1f
-	PASS	msg_svme
-	jmp	2f
-1:	FAIL	msg_svme_bad
-2:
+	CAUGHT_AT wrmsr_efer_svme, 1, 13, 0
+	VERDICT	msg_svme, msg_svme_bad
 	/* 4. Clear LME while CR0.PG is set: #GP(0). */
 	CATCH	1f
 	mov	%r13, %rax
@@ -116,15 +101,8 @@ GUEST_LABEL(wrmsr_efer_lme)
 	movq	$0, rt_resume(%rip)
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	k_lme, %rbx
-	lea	wrmsr_efer_lme(%rip), %rdi
-	mov	$2, %esi
-	call	is_gp0_at
-	test	%eax, %eax
-	jz	1f
-	PASS	msg_lme
-	jmp	2f
-1:	FAIL	msg_lme_bad
-2:
+	CAUGHT_AT wrmsr_efer_lme, 2, 13, 0
+	VERDICT	msg_lme, msg_lme_bad
 	/* 5. The shadow is what step 2 wrote. */
 	mov	$MSR_EFER, %ecx
 GUEST_LABEL(rdmsr_efer_3)
@@ -134,28 +112,8 @@ GUEST_LABEL(rdmsr_efer_3)
 	mov	%rdx, %rbx
 	REPORT	k_final, %rbx
 	cmp	%r13, %rbx
-	jne	1f
-	PASS	msg_final
-	jmp	2f
-1:	FAIL	msg_final_bad
-2:	pop	%r13
+	VERDICT_IF e, msg_final, msg_final_bad
+	pop	%r13
 	pop	%r12
 	pop	%rbx
 	ret
-
-/*
- * Did the CATCH record #GP(0) raised at RIP %rdi, as caught event number
- * %rsi?  EAX = 1 if so, else 0.
- */
-is_gp0_at:
-	xor	%eax, %eax
-	cmp	rt_exc_count(%rip), %rsi
-	jne	1f
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	1f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	1f
-	cmp	rt_exc_rip(%rip), %rdi
-	jne	1f
-	inc	%eax
-1:	ret

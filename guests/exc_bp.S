@@ -33,14 +33,6 @@ GUEST_LABEL(after_int3)
 1:	REPORT	k_vector, rt_exc_vector(%rip)
 	REPORT	k_rip, rt_exc_rip(%rip)
 	REPORT	k_count, rt_exc_count(%rip)
-	cmpq	$1, rt_exc_count(%rip)
-	jne	2f
-	cmpq	$3, rt_exc_vector(%rip)
-	jne	2f
-	lea	after_int3(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	2f
-	PASS	msg_ok
-	ret
-2:	FAIL	msg_bad
+	CAUGHT_AT after_int3, 1, 3
+	VERDICT	msg_ok, msg_bad
 	ret

@@ -49,16 +49,7 @@ GUEST_LABEL(after_step)
 	REPORT	k_vector, rt_exc_vector(%rip)
 	REPORT	k_rip, rt_exc_rip(%rip)
 	REPORT	k_count, rt_exc_count(%rip)
-	cmpq	$1, rt_exc_count(%rip)
-	jne	2f
-	cmpq	$1, rt_exc_vector(%rip)
-	jne	2f
-	lea	after_step(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	2f
-	PASS	msg_ok
-	pop	%rbx
-	ret
-2:	FAIL	msg_bad
+	CAUGHT_AT after_step, 1, 1
+	VERDICT	msg_ok, msg_bad
 	pop	%rbx
 	ret

@@ -41,16 +41,6 @@ GUEST_LABEL(mov_ds)
 	REPORT	k_error, rt_exc_error(%rip)
 	REPORT	k_rip, rt_exc_rip(%rip)
 	REPORT	k_count, rt_exc_count(%rip)
-	cmpq	$1, rt_exc_count(%rip)
-	jne	2f
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	2f
-	cmpq	$BAD_SEL_ERROR, rt_exc_error(%rip)
-	jne	2f
-	lea	mov_ds(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	2f
-	PASS	msg_ok
-	ret
-2:	FAIL	msg_bad
+	CAUGHT_AT mov_ds, 1, 13, BAD_SEL_ERROR
+	VERDICT	msg_ok, msg_bad
 	ret

@@ -28,14 +28,6 @@ GUEST_LABEL(ud2_insn)
 1:	REPORT	k_vector, rt_exc_vector(%rip)
 	REPORT	k_rip, rt_exc_rip(%rip)
 	REPORT	k_count, rt_exc_count(%rip)
-	cmpq	$1, rt_exc_count(%rip)
-	jne	2f
-	cmpq	$6, rt_exc_vector(%rip)
-	jne	2f
-	lea	ud2_insn(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	2f
-	PASS	msg_ok
-	ret
-2:	FAIL	msg_bad
+	CAUGHT_AT ud2_insn, 1, 6
+	VERDICT	msg_ok, msg_bad
 	ret

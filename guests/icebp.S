@@ -47,11 +47,8 @@ GUEST_LABEL(icebp_catch)
 	REPORT	k_rip, %r12
 	REPORT	k_count, %r13
 	cmp	$1, %r13
-	jne	1f
-	PASS	m_one
-	jmp	3f
-1:	FAIL	m_bad
-3:	pop	%r13
+	VERDICT_IF e, m_one, m_bad
+	pop	%r13
 	pop	%r12
 	pop	%rbx
 	ret

@@ -26,31 +26,14 @@ m_ok:		.asciz "INT 30h reached the guest's IDT once, returning after the INT"
 m_bad:		.asciz "INT 30h: wrong vector, return RIP or count"
 
 GUEST_FUNC(guest_main)
-	push	%rbx
-	push	%r12
-	push	%r13
 	CATCH	intn_end
 GUEST_LABEL(intn_insn)
 	int	$0x30
 GUEST_LABEL(intn_end)
 	movq	$0, rt_resume(%rip)
-	mov	rt_exc_vector(%rip), %rbx
-	mov	rt_exc_rip(%rip), %r12
-	mov	rt_exc_count(%rip), %r13
-	REPORT	k_vec, %rbx
-	REPORT	k_rip, %r12
-	REPORT	k_count, %r13
-	cmp	$0x30, %rbx
-	jne	1f
-	lea	intn_end(%rip), %rax
-	cmp	%rax, %r12
-	jne	1f
-	cmp	$1, %r13
-	jne	1f
-	PASS	m_ok
-	jmp	2f
-1:	FAIL	m_bad
-2:	pop	%r13
-	pop	%r12
-	pop	%rbx
+	REPORT	k_vec, rt_exc_vector(%rip)
+	REPORT	k_rip, rt_exc_rip(%rip)
+	REPORT	k_count, rt_exc_count(%rip)
+	CAUGHT_AT intn_end, 1, 0x30
+	VERDICT	m_ok, m_bad
 	ret

@@ -25,22 +25,10 @@ m_ok:		.asciz "INVD was stepped over; RAX, RCX, RDX kept"
 m_bad:		.asciz "a register changed across INVD"
 
 GUEST_FUNC(guest_main)
-	movabs	$0x1111222233334444, %rax
-	movabs	$0x5555666677778888, %rcx
-	movabs	$0x99990000aaaabbbb, %rdx
+	CANARIES
 GUEST_LABEL(invd_insn)
 	invd
 GUEST_LABEL(invd_end)
-	movabs	$0x1111222233334444, %rsi
-	cmp	%rsi, %rax
-	jne	1f
-	movabs	$0x5555666677778888, %rsi
-	cmp	%rsi, %rcx
-	jne	1f
-	movabs	$0x99990000aaaabbbb, %rsi
-	cmp	%rsi, %rdx
-	jne	1f
-	PASS	m_ok
-	ret
-1:	FAIL	m_bad
+	call	rt_canaries_kept
+	VERDICT	m_ok, m_bad
 	ret

@@ -69,10 +69,7 @@ GUEST_LABEL(invlpg_rip_end)
 	mov	%rax, invlpg_target(%rip)
 	mov	invlpg_target(%rip), %rdx
 	cmp	%rax, %rdx
-	jne	1f
-	PASS	m_ok
-	jmp	2f
-1:	FAIL	m_bad
-2:	pop	%r12
+	VERDICT_IF e, m_ok, m_bad
+	pop	%r12
 	pop	%rbx
 	ret

@@ -24,13 +24,6 @@ GUEST_LABEL(hello)
 k_lsr:	.asciz "com1.lsr"
 k_n:	.asciz "com1.bytes"
 
-/* One port instruction between the labels \name and \name_end. */
-.macro IO name, insn:vararg
-GUEST_LABEL(\name)
-	\insn
-GUEST_LABEL(\name\()_end)
-.endm
-
 GUEST_FUNC(guest_main)
 	push	%rbx
 	push	%r12

@@ -51,22 +51,6 @@ GUEST_LABEL(dst16)
 GUEST_LABEL(dst4)
 	.skip	8
 
-/* One port instruction between the labels \name and \name_end. */
-.macro IO name, insn:vararg
-GUEST_LABEL(\name)
-	\insn
-GUEST_LABEL(\name\()_end)
-.endm
-
-/* Report \reg under \key; PASS or FAIL \msg as it equals \want. */
-.macro CHECK key, reg, want, msg
-	mov	\reg, %rsi
-	lea	\key(%rip), %rdi
-	movabs	$\want, %rdx
-	lea	\msg(%rip), %rcx
-	call	check
-.endm
-
 GUEST_FUNC(guest_main)
 	push	%rbx
 	push	%r12
@@ -123,20 +107,4 @@ GUEST_FUNC(guest_main)
 	CHECK	k_empty, %rbx, 0xff, m_empty
 	pop	%r12
 	pop	%rbx
-	ret
-
-/* Report %rsi under key %rdi, then PASS or FAIL message %rcx. */
-check:
-	push	%rdx
-	push	%rsi
-	push	%rcx
-	HYPERCALL HC_REPORT
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	cmp	%rdx, %rsi
-	jne	1f
-	HYPERCALL HC_PASS
-	ret
-1:	HYPERCALL HC_FAIL
 	ret

@@ -42,22 +42,6 @@ m_nb:	.asciz "IN AL from port E0h reads FFh"
 m_nw:	.asciz "IN AX from port E0h reads FFFFh"
 m_nl:	.asciz "IN EAX from port E0h reads FFFF_FFFFh"
 
-/* One port instruction between the labels \name and \name_end. */
-.macro IO name, insn:vararg
-GUEST_LABEL(\name)
-	\insn
-GUEST_LABEL(\name\()_end)
-.endm
-
-/* Report \reg under \key; PASS or FAIL \msg as it equals \want. */
-.macro CHECK key, reg, want, msg
-	mov	\reg, %rsi
-	lea	\key(%rip), %rdi
-	movabs	$\want, %rdx
-	lea	\msg(%rip), %rcx
-	call	check
-.endm
-
 GUEST_FUNC(guest_main)
 	/* The data register, through DX, each size. */
 	mov	$HV_DEV_DATA, %edx
@@ -103,20 +87,4 @@ GUEST_FUNC(guest_main)
 	movabs	$PATTERN, %rax
 	IO	in_l_imm, in $NO_DEVICE, %eax
 	CHECK	k_nl, %rax, 0xffffffff, m_nl
-	ret
-
-/* Report %rsi under key %rdi, then PASS or FAIL message %rcx. */
-check:
-	push	%rdx
-	push	%rsi
-	push	%rcx
-	HYPERCALL HC_REPORT
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	cmp	%rdx, %rsi
-	jne	1f
-	HYPERCALL HC_PASS
-	ret
-1:	HYPERCALL HC_FAIL
 	ret

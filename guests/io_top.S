@@ -29,22 +29,6 @@ k_l:	.asciz "top.inl"
 m_w:	.asciz "IN AX at FFFFh exited and read FFFFh"
 m_l:	.asciz "IN EAX at FFFFh exited and read FFFF_FFFFh"
 
-/* One port instruction between the labels \name and \name_end. */
-.macro IO name, insn:vararg
-GUEST_LABEL(\name)
-	\insn
-GUEST_LABEL(\name\()_end)
-.endm
-
-/* Report \reg under \key; PASS or FAIL \msg as it equals \want. */
-.macro CHECK key, reg, want, msg
-	mov	\reg, %rsi
-	lea	\key(%rip), %rdi
-	movabs	$\want, %rdx
-	lea	\msg(%rip), %rcx
-	call	check
-.endm
-
 GUEST_FUNC(guest_main)
 	push	%rbx
 	mov	$0xffff, %edx
@@ -61,20 +45,4 @@ GUEST_FUNC(guest_main)
 	IO	top_inl, in %dx, %eax           /* bits 10000h-10002h: exit */
 	CHECK	k_l, %rax, 0xffffffff, m_l
 	pop	%rbx
-	ret
-
-/* Report %rsi under key %rdi, then PASS or FAIL message %rcx. */
-check:
-	push	%rdx
-	push	%rsi
-	push	%rcx
-	HYPERCALL HC_REPORT
-	pop	%rdi
-	pop	%rsi
-	pop	%rdx
-	cmp	%rdx, %rsi
-	jne	1f
-	HYPERCALL HC_PASS
-	ret
-1:	HYPERCALL HC_FAIL
 	ret

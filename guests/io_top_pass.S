@@ -25,13 +25,6 @@ k_b:	.asciz "top.inb"
 k_w:	.asciz "top.inw"
 k_l:	.asciz "top.inl"
 
-/* One port instruction between the labels \name and \name_end. */
-.macro IO name, insn:vararg
-GUEST_LABEL(\name)
-	\insn
-GUEST_LABEL(\name\()_end)
-.endm
-
 GUEST_FUNC(guest_main)
 	push	%rbx
 	mov	$0xffff, %edx

@@ -122,11 +122,8 @@ GUEST_LABEL(len_int_end)
 	mov	rt_exc_rip(%rip), %rbx
 	REPORT	k_rip, %rbx
 	cmp	$4, %r12
-	jne	1f
-	PASS	m_sig
-	jmp	2f
-1:	FAIL	m_nosig
-2:	movabs	$HV_TSC_BASE, %rax
+	VERDICT_IF e, m_sig, m_nosig
+	movabs	$HV_TSC_BASE, %rax
 	cmp	%rax, %r13
 	jb	3f
 	PASS	m_tsc

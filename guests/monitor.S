@@ -33,12 +33,7 @@ GUEST_LABEL(monitor_line)
 GUEST_FUNC(guest_main)
 	push	%rbx
 	push	%r12
-	mov	$1, %eax
-	xor	%ecx, %ecx
-	cpuid
-	xor	%r12d, %r12d
-	bt	$3, %ecx
-	setc	%r12b
+	CPUID_BIT 1, %ecx, 3, %r12
 	REPORT	k_feat, %r12
 
 	lea	monitor_line(%rip), %rax
@@ -68,12 +63,8 @@ GUEST_LABEL(monitor_end)
 	REPORT	k_exc, %rbx
 	test	%r12, %r12
 	jnz	6f
-	cmp	$6, %rbx
-	jne	4b
-	lea	monitor_insn(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	4b
-	PASS	m_ud
+	CAUGHT_AT monitor_insn, 1, 6
+	VERDICT	m_ud, m_noud
 	jmp	9f
 6:	FAIL	m_exc
 9:	pop	%r12

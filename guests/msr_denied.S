@@ -32,9 +32,7 @@ GUEST_LABEL(rdmsr_apic_base)
 	movq	$0, rt_resume(%rip)     /* reached only without a fault */
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	k_apic, %rbx
-	lea	rdmsr_apic_base(%rip), %rdi
-	mov	$1, %esi
-	call	is_gp0_at
+	CAUGHT_AT rdmsr_apic_base, 1, 13, 0
 	mov	%eax, %r12d
 
 	CATCH	1f
@@ -46,28 +44,9 @@ GUEST_LABEL(wrmsr_mtrr_def_type)
 	movq	$0, rt_resume(%rip)
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	k_mtrr, %rbx
-	lea	wrmsr_mtrr_def_type(%rip), %rdi
-	mov	$2, %esi
-	call	is_gp0_at
-	and	%eax, %r12d
-	jz	2f
-	PASS	msg_ok
-	jmp	3f
-2:	FAIL	msg_bad
-3:	pop	%r12
+	CAUGHT_AT wrmsr_mtrr_def_type, 2, 13, 0
+	and	%r12d, %eax
+	VERDICT	msg_ok, msg_bad
+	pop	%r12
 	pop	%rbx
 	ret
-
-/* #GP(0) at RIP %rdi as caught event number %rsi?  EAX = 1 or 0. */
-is_gp0_at:
-	xor	%eax, %eax
-	cmp	rt_exc_count(%rip), %rsi
-	jne	1f
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	1f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	1f
-	cmp	rt_exc_rip(%rip), %rdi
-	jne	1f
-	inc	%eax
-1:	ret

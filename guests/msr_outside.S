@@ -46,11 +46,7 @@ GUEST_LABEL(rdmsr_id)
 	REPORT	k_id, %rbx
 	movabs	$HV_MSR_ID_VALUE, %rax
 	cmp	%rax, %rbx
-	jne	1f
-	PASS	msg_id
-	jmp	2f
-1:	FAIL	msg_id_bad
-2:
+	VERDICT_IF e, msg_id, msg_id_bad
 	/* 2. WRMSR then RDMSR HV_MSR_SCRATCH, a full 64-bit value. */
 	mov	$HV_MSR_SCRATCH, %ecx
 	mov	$SCRATCH_LO, %eax
@@ -67,11 +63,7 @@ GUEST_LABEL(rdmsr_scratch)
 	REPORT	k_scratch, %rbx
 	movabs	$(SCRATCH_HI << 32) | SCRATCH_LO, %rax
 	cmp	%rax, %rbx
-	jne	1f
-	PASS	msg_scr
-	jmp	2f
-1:	FAIL	msg_scr_bad
-2:
+	VERDICT_IF e, msg_scr, msg_scr_bad
 	/* 3. WRMSR HV_MSR_ID: read-only, so #GP(0). */
 	CATCH	1f
 	mov	$HV_MSR_ID, %ecx
@@ -82,15 +74,8 @@ GUEST_LABEL(wrmsr_id)
 	movq	$0, rt_resume(%rip)     /* no fault: cancel the CATCH */
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	k_id_wr, %rbx
-	lea	wrmsr_id(%rip), %rdi
-	mov	$1, %esi
-	call	is_gp0_at
-	test	%eax, %eax
-	jz	1f
-	PASS	msg_id_wr
-	jmp	2f
-1:	FAIL	msg_id_wr_bad
-2:
+	CAUGHT_AT wrmsr_id, 1, 13, 0
+	VERDICT	msg_id_wr, msg_id_wr_bad
 	/* 4. RDMSR C000_2000h: outside the ranges and unknown: #GP(0). */
 	CATCH	1f
 	mov	$MSR_PAST_RANGE_2, %ecx
@@ -99,30 +84,7 @@ GUEST_LABEL(rdmsr_past)
 	movq	$0, rt_resume(%rip)
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	k_past, %rbx
-	lea	rdmsr_past(%rip), %rdi
-	mov	$2, %esi
-	call	is_gp0_at
-	test	%eax, %eax
-	jz	1f
-	PASS	msg_past
-	jmp	2f
-1:	FAIL	msg_past_bad
-2:	pop	%rbx
+	CAUGHT_AT rdmsr_past, 2, 13, 0
+	VERDICT	msg_past, msg_past_bad
+	pop	%rbx
 	ret
-
-/*
- * Did the CATCH record #GP(0) raised at RIP %rdi, as caught event number
- * %rsi?  EAX = 1 if so, else 0.
- */
-is_gp0_at:
-	xor	%eax, %eax
-	cmp	rt_exc_count(%rip), %rsi
-	jne	1f
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	1f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	1f
-	cmp	rt_exc_rip(%rip), %rdi
-	jne	1f
-	inc	%eax
-1:	ret

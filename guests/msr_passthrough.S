@@ -42,10 +42,6 @@ GUEST_LABEL(rdmsr_star)
 	REPORT	k_read, %rbx
 	movabs	$(STAR_HI << 32) | STAR_LO, %rax
 	cmp	%rax, %rbx
-	jne	1f
-	PASS	msg_ok
-	pop	%rbx
-	ret
-1:	FAIL	msg_bad
+	VERDICT_IF e, msg_ok, msg_bad
 	pop	%rbx
 	ret

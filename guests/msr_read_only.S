@@ -46,10 +46,6 @@ GUEST_LABEL(rdmsr_sfmask_end)
 	mov	%rdx, %rbx
 	REPORT	k_read, %rbx
 	cmp	$SFMASK_VALUE, %rbx
-	jne	1f
-	PASS	msg_ok
-	pop	%rbx
-	ret
-1:	FAIL	msg_bad
+	VERDICT_IF e, msg_ok, msg_bad
 	pop	%rbx
 	ret

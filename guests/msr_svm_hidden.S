@@ -36,15 +36,8 @@ msg_hs_wr_bad:	.asciz "WRMSR VM_HSAVE_PA did not raise #GP(0) at the WRMSR"
 	movq	$0, rt_resume(%rip)     /* reached only without a fault */
 1:	mov	rt_exc_vector(%rip), %rbx
 	REPORT	\key, %rbx
-	lea	\insn(%rip), %rdi
-	mov	$\n, %esi
-	call	is_gp0_at
-	test	%eax, %eax
-	jz	1f
-	PASS	\ok
-	jmp	2f
-1:	FAIL	\bad
-2:
+	CAUGHT_AT \insn, \n, 13, 0
+	VERDICT	\ok, \bad
 .endm
 
 GUEST_FUNC(guest_main)
@@ -79,20 +72,3 @@ GUEST_LABEL(wrmsr_hsave)
 	EXPECT_GP wrmsr_hsave, 4, k_hs_wr, msg_hs_wr, msg_hs_wr_bad
 	pop	%rbx
 	ret
-
-/*
- * Did the CATCH record #GP(0) raised at RIP %rdi, as caught event number
- * %rsi?  EAX = 1 if so, else 0.
- */
-is_gp0_at:
-	xor	%eax, %eax
-	cmp	rt_exc_count(%rip), %rsi
-	jne	1f
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	1f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	1f
-	cmp	rt_exc_rip(%rip), %rdi
-	jne	1f
-	inc	%eax
-1:	ret

@@ -48,10 +48,6 @@ GUEST_LABEL(rdmsr_lstar)
 	REPORT	k_read, %rbx
 	movabs	$(LSTAR_HI << 32) | LSTAR_LO, %rax
 	cmp	%rax, %rbx
-	jne	1f
-	PASS	msg_ok
-	pop	%rbx
-	ret
-1:	FAIL	msg_bad
+	VERDICT_IF e, msg_ok, msg_bad
 	pop	%rbx
 	ret

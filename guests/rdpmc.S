@@ -41,11 +41,7 @@ GUEST_LABEL(rdpmc_0_end)
 	mov	%rax, %rbx
 	REPORT	k_pmc0, %rbx
 	test	%rbx, %rbx
-	jnz	1f
-	PASS	m_zero
-	jmp	2f
-1:	FAIL	m_nozero
-2:
+	VERDICT_IF z, m_zero, m_nozero
 	mov	$HV_PMC_COUNT, %ecx
 	CATCH	3f
 GUEST_LABEL(rdpmc_bad)
@@ -60,15 +56,7 @@ GUEST_LABEL(rdpmc_bad_end)
 	REPORT	k_err, %rbx
 	mov	rt_exc_rip(%rip), %rbx
 	REPORT	k_rip, %rbx
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	4f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	4f
-	lea	rdpmc_bad(%rip), %rax
-	cmp	%rax, %rbx
-	jne	4f
-	PASS	m_gp
-	jmp	9f
-4:	FAIL	m_nogp
+	CAUGHT_AT rdpmc_bad, 1, 13, 0
+	VERDICT	m_gp, m_nogp
 9:	pop	%rbx
 	ret

@@ -10,50 +10,9 @@
  * (guest_abi.h) and that the clock went forward.
  */
 #include "guest.h"
+#include "tsc_guest.h"
 
 GUEST_MODE(GUEST_MODE_LONG)
 GUEST_MISC1(SVM_MISC1_RDTSC)
 
-	.section .rodata
-k_tsc1:		.asciz "tsc.1"
-k_tsc2:		.asciz "tsc.2"
-m_ok:		.asciz "two TSC reads at or above HV_TSC_BASE, increasing"
-m_low:		.asciz "a TSC read is below HV_TSC_BASE"
-m_back:		.asciz "the second TSC read is not after the first"
-
-GUEST_FUNC(guest_main)
-	push	%rbx
-	push	%r12
-	mov	$-1, %rax               /* the hypervisor must overwrite */
-	mov	$-1, %rdx
-GUEST_LABEL(rdtsc_1)
-	rdtsc
-GUEST_LABEL(rdtsc_1_end)
-	shl	$32, %rdx
-	mov	%eax, %eax
-	or	%rdx, %rax
-	mov	%rax, %rbx
-	mov	$-1, %rax
-	mov	$-1, %rdx
-GUEST_LABEL(rdtsc_2)
-	rdtsc
-GUEST_LABEL(rdtsc_2_end)
-	shl	$32, %rdx
-	mov	%eax, %eax
-	or	%rdx, %rax
-	mov	%rax, %r12
-	REPORT	k_tsc1, %rbx
-	REPORT	k_tsc2, %r12
-	movabs	$HV_TSC_BASE, %rax
-	cmp	%rax, %rbx
-	jb	1f
-	cmp	%rbx, %r12
-	jbe	2f
-	PASS	m_ok
-	jmp	3f
-1:	FAIL	m_low
-	jmp	3f
-2:	FAIL	m_back
-3:	pop	%r12
-	pop	%rbx
-	ret
+TSC_GUEST rdtsc, 1

@@ -36,12 +36,7 @@ GUEST_FUNC(guest_main)
 	push	%rbx
 	push	%r12
 	push	%r13
-	mov	$0x80000001, %eax
-	xor	%ecx, %ecx
-	cpuid
-	xor	%r13d, %r13d
-	bt	$27, %edx
-	setc	%r13b
+	CPUID_BIT 0x80000001, %edx, 27, %r13
 	REPORT	k_feat, %r13
 
 	mov	$-1, %rax               /* the hypervisor must overwrite */
@@ -78,12 +73,8 @@ GUEST_LABEL(rdtscp_end)
 	REPORT	k_vec, %rbx
 	test	%r13, %r13
 	jnz	6f
-	cmp	$6, %rbx
-	jne	4b
-	lea	rdtscp_insn(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	4b
-	PASS	m_ud
+	CAUGHT_AT rdtscp_insn, 1, 6
+	VERDICT	m_ud, m_noud
 	jmp	9f
 6:	FAIL	m_exc
 9:	pop	%r13

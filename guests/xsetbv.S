@@ -47,12 +47,7 @@ GUEST_FUNC(guest_main)
 	push	%r12
 	push	%r13
 	push	%r14
-	mov	$1, %eax
-	xor	%ecx, %ecx
-	cpuid
-	xor	%r12d, %r12d
-	bt	$26, %ecx
-	setc	%r12b
+	CPUID_BIT 1, %ecx, 26, %r12
 	REPORT	k_feat, %r12
 	mov	$1, %r13d               /* XCR0 to write: x87 ... */
 	test	%r12, %r12
@@ -95,12 +90,8 @@ GUEST_LABEL(xsetbv_end)
 	REPORT	k_exc, %rbx
 	test	%r12, %r12
 	jnz	6f
-	cmp	$6, %rbx
-	jne	4b
-	lea	xsetbv_insn(%rip), %rax
-	cmp	rt_exc_rip(%rip), %rax
-	jne	4b
-	PASS	m_ud
+	CAUGHT_AT xsetbv_insn, 1, 6
+	VERDICT	m_ud, m_noud
 	jmp	9f
 6:	FAIL	m_exc
 	jmp	9f
@@ -140,16 +131,8 @@ GUEST_LABEL(xsetbv_bad_end)
 	REPORT	k_gperr, %rbx
 	mov	rt_exc_rip(%rip), %rbx
 	REPORT	k_gprip, %rbx
-	cmpq	$13, rt_exc_vector(%rip)
-	jne	1f
-	cmpq	$0, rt_exc_error(%rip)
-	jne	1f
-	lea	xsetbv_bad(%rip), %rax
-	cmp	%rax, %rbx
-	jne	1f
-	PASS	m_gp
-	jmp	9f
-1:	FAIL	m_nogp
+	CAUGHT_AT xsetbv_bad, 1, 13, 0   /* the first XSETBV was not caught */
+	VERDICT	m_gp, m_nogp
 9:	pop	%r14
 	pop	%r13
 	pop	%r12

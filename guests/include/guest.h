@@ -98,6 +98,86 @@
 	HYPERCALL HC_FAIL
 .endm
 
+/*
+ * Helpers of the runtime (guests/rt/start.S).  They are SysV functions:
+ * they may clobber RAX, RCX, RDX, RSI, RDI, R8-R11 and the flags, and
+ * keep RBX, RBP, R12-R15.  The macros below load their arguments, so a
+ * macro clobbers what its routine does.
+ */
+
+/*
+ * Did CATCH record event number \n (rt_exc_count) as exception \vector
+ * with error code \error (-1: do not compare the error code), raised
+ * with the return RIP at label \rip?  EAX = 1 if so, else 0.
+ * rt_caught_at(rip = RDI, n = RSI, vector = RDX, error = RCX) only
+ * clobbers RAX and the flags.
+ */
+.macro CAUGHT_AT rip, n, vector, error=-1
+	lea	\rip(%rip), %rdi
+	mov	$\n, %esi
+	mov	$\vector, %edx
+	mov	$\error, %rcx
+	call	rt_caught_at
+.endm
+
+/* PASS \ok if EAX is not 0, else FAIL \bad: rt_verdict(EAX, RDI, RSI). */
+.macro VERDICT ok, bad
+	lea	\ok(%rip), %rdi
+	lea	\bad(%rip), %rsi
+	call	rt_verdict
+.endm
+/* PASS \ok if condition \cc holds in the flags (e, b, ...), else FAIL \bad. */
+.macro VERDICT_IF cc, ok, bad
+	set\cc	%al
+	movzbl	%al, %eax
+	VERDICT	\ok, \bad
+.endm
+
+/*
+ * Report \reg under \key, then PASS or FAIL \msg as it equals \want:
+ * rt_check(key = RDI, value = RSI, want = RDX, msg = RCX).
+ */
+.macro CHECK key, reg, want, msg
+	mov	\reg, %rsi
+	lea	\key(%rip), %rdi
+	movabs	$\want, %rdx
+	lea	\msg(%rip), %rcx
+	call	rt_check
+.endm
+
+/* One instruction between the global labels \name and \name_end. */
+.macro IO name, insn:vararg
+GUEST_LABEL(\name)
+	\insn
+GUEST_LABEL(\name\()_end)
+.endm
+
+/* \dst = bit \bit of \reg (%ecx or %edx) of CPUID leaf \leaf, 0 or 1. */
+.macro CPUID_BIT leaf, reg, bit, dst
+	mov	$\leaf, %eax
+	xor	%ecx, %ecx
+	cpuid
+	bt	$\bit, \reg
+	setc	%al
+	movzbl	%al, %eax
+	mov	%rax, \dst
+.endm
+
+/*
+ * Canaries: CANARIES loads RAX, RCX and RDX with three known values
+ * before an instruction that must keep them; rt_canaries_kept then
+ * gives EAX = 1 if all three still hold them, else 0 (clobbers RAX,
+ * RSI and the flags).
+ */
+#define CANARY_RAX 0x1111222233334444
+#define CANARY_RCX 0x5555666677778888
+#define CANARY_RDX 0x99990000aaaabbbb
+.macro CANARIES
+	movabs	$CANARY_RAX, %rax
+	movabs	$CANARY_RCX, %rcx
+	movabs	$CANARY_RDX, %rdx
+.endm
+
 #else /* C guests */
 
 #include <stdint.h>

@@ -54,16 +54,8 @@ GUEST_LABEL(ud_\name\()_end)
 	REPORT	ud_k_vec, %rbx
 	REPORT	ud_k_rip, %r12
 	REPORT	ud_k_count, %r13
-	cmp	$6, %rbx                        /* #UD */
-	jne	2f
-	lea	ud_\name\()_insn(%rip), %rax
-	cmp	%rax, %r12
-	jne	2f
-	cmp	$1, %r13
-	jne	2f
-	PASS	ud_m_ok
-	jmp	3f
-2:	FAIL	ud_m_bad
+	CAUGHT_AT ud_\name\()_insn, 1, 6      /* one #UD, a fault */
+	VERDICT	ud_m_ok, ud_m_bad
 3:	pop	%r13
 	pop	%r12
 	pop	%rbx

@@ -173,3 +173,69 @@ unexpected:
 	FAIL	msg_exception
 	HYPERCALL HC_DONE
 	ud2
+
+/*
+ * The helpers guest.h documents (CAUGHT_AT, VERDICT, CHECK, CANARIES).
+ * SysV functions: RBX, RBP, R12-R15 are kept.
+ */
+
+/* rt_caught_at(rip, n, vector, error or -1): EAX = 1 or 0; only RAX. */
+	.globl	rt_caught_at
+rt_caught_at:
+	xor	%eax, %eax
+	cmp	rt_exc_count(%rip), %rsi
+	jne	1f
+	cmp	rt_exc_vector(%rip), %rdx
+	jne	1f
+	cmp	rt_exc_rip(%rip), %rdi
+	jne	1f
+	cmp	$-1, %rcx
+	je	2f
+	cmp	rt_exc_error(%rip), %rcx
+	jne	1f
+2:	inc	%eax
+1:	ret
+
+/* rt_verdict(EAX ok, RDI pass message, RSI fail message). */
+	.globl	rt_verdict
+rt_verdict:
+	test	%eax, %eax
+	jz	1f
+	HYPERCALL HC_PASS
+	ret
+1:	mov	%rsi, %rdi
+	HYPERCALL HC_FAIL
+	ret
+
+/* rt_check(key, value, want, msg): report, then PASS/FAIL value == want. */
+	.globl	rt_check
+rt_check:
+	push	%rdx
+	push	%rsi
+	push	%rcx
+	HYPERCALL HC_REPORT
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	xor	%eax, %eax
+	cmp	%rdx, %rsi
+	sete	%al
+	mov	%rdi, %rsi
+	jmp	rt_verdict
+
+/* rt_canaries_kept: EAX = 1 if RAX, RCX, RDX hold CANARY_*, else 0. */
+	.globl	rt_canaries_kept
+rt_canaries_kept:
+	movabs	$CANARY_RAX, %rsi
+	cmp	%rsi, %rax
+	jne	1f
+	movabs	$CANARY_RCX, %rsi
+	cmp	%rsi, %rcx
+	jne	1f
+	movabs	$CANARY_RDX, %rsi
+	cmp	%rsi, %rdx
+	jne	1f
+	mov	$1, %eax
+	ret
+1:	xor	%eax, %eax
+	ret

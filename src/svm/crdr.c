@@ -13,6 +13,10 @@
 #include "arch/msr.h"
 #include "kernel/lab.h"
 
+/* The bits of DR6 and DR7 that always read 0 (APM2 §13.1.1). */
+#define DR6_FIXED0      (1ull << 12)
+#define DR7_FIXED0      0xd800ull       /* bits 11, 12, 14, 15 */
+
 /* The value the guest reads from CRn. */
 static int cr_read(struct vcpu *v, int n, uint64_t *val)
 {
@@ -173,8 +177,8 @@ void handle_dr(struct vcpu *v)
 	} else if (n >= 4) {
 		/* DR6 and DR7 keep their fixed bits (APM2 §13.1.1). */
 		*slot = slot == &v->vmcb->save.dr6 ?
-			(*gpr | DR6_FIXED1) & ~(1ull << 12) :
-			(*gpr | 0x400) & ~0xd800ull;
+			(*gpr | DR6_FIXED1) & ~DR6_FIXED0 :
+			(*gpr | DR7_FIXED1) & ~DR7_FIXED0;
 	} else {
 		*slot = *gpr;
 	}

@@ -130,8 +130,8 @@ static void init_long_state(struct vmcb_save *s, const struct guest_header *h,
 	s->rflags = RFLAGS_FIXED1;
 	s->rip = h->entry;
 	s->rsp = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE - GUEST_PT_BYTES;
-	s->dr6 = 0xFFFF0FF0;
-	s->dr7 = 0x400;
+	s->dr6 = DR6_FIXED1;
+	s->dr7 = DR7_FIXED1;
 	s->g_pat = PAT_RESET;
 }
 

@@ -18,9 +18,11 @@ static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
 	unsigned i;
 
 	for (i = 0; i < HC_STRING_MAX; i++) {
-		if (gva + i < v->guest_lo || gva + i >= v->guest_hi)
+		const char *c = vcpu_guest_ptr(v, gva + i, 1);
+
+		if (!c)
 			return -1;
-		buf[i] = *(const char *)(uintptr_t)(gva + i);
+		buf[i] = *c;
 		if (!buf[i])
 			return 0;
 	}

@@ -12,6 +12,7 @@
 #include "arch/cr.h"
 #include "arch/x86.h"
 #include "kernel/lab.h"
+#include "lib/string.h"
 
 /* CPUID Fn8000_0001 ECX[2]: SVM; Fn0000_0001 ECX[31]: hypervisor. */
 #define CPUID_1_ECX_HYPERVISOR  (1u << 31)
@@ -172,7 +173,7 @@ void handle_pushf(struct vcpu *v)
 			  (unsigned long long)s->rsp);
 		return;
 	}
-	__builtin_memcpy(sp, &flags, n);
+	memcpy(sp, &flags, n);
 	s->rsp -= n;
 	vcpu_skip(v);
 }
@@ -195,7 +196,7 @@ void handle_popf(struct vcpu *v)
 			  (unsigned long long)s->rsp);
 		return;
 	}
-	__builtin_memcpy(&value, sp, n);
+	memcpy(&value, sp, n);
 	s->rsp += n;
 	s->rflags = ((s->rflags & ~mask & ~RFLAGS_RF) | (value & mask)) |
 		    RFLAGS_FIXED1;

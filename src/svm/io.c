@@ -21,7 +21,9 @@
 #include "iopm.h"
 #include "dev/console.h"
 #include "kernel/trace.h"
+#include "arch/cr.h"
 #include "lib/format.h"
+#include "lib/string.h"
 
 #define COM1            0x3f8
 #define COM1_LSR        (COM1 + 5)
@@ -125,8 +127,8 @@ static void string_io(struct vcpu *v)
 	uint64_t *ptr = vcpu_gpr(v, io->in ? 7 : 6);    /* RDI or RSI */
 	uint64_t *count = vcpu_gpr(v, 1);               /* RCX */
 	uint64_t n = io->rep ? (*count & amask) : 1;
-	int64_t step = v->vmcb->save.rflags & (1ull << 10) ? -(int64_t)io->size
-							    : io->size;
+	int64_t step = v->vmcb->save.rflags & RFLAGS_DF ? -(int64_t)io->size
+							 : io->size;
 	uint32_t val;
 	uint8_t *mem;
 
@@ -141,10 +143,10 @@ static void string_io(struct vcpu *v)
 		}
 		val = 0;
 		if (!io->in)
-			__builtin_memcpy(&val, mem, io->size);
+			memcpy(&val, mem, io->size);
 		val = port_access(v, io->port, io->size, io->in, val);
 		if (io->in)
-			__builtin_memcpy(mem, &val, io->size);
+			memcpy(mem, &val, io->size);
 		*ptr = (*ptr & ~amask) | ((*ptr + (uint64_t)step) & amask);
 		if (io->rep)
 			*count = (*count & ~amask) | ((*count - 1) & amask);

@@ -18,6 +18,7 @@
 #include "vmcb.h"
 #include "vmcb_check.h"
 #include "decode.h"
+#include "guest_abi.h"
 #include "kernel/palloc.h"
 
 /** The guest GPRs that VMRUN does not switch (RAX and RSP are in the VMCB). */
@@ -68,7 +69,7 @@ enum vcpu_state {
 /** The emulated I/O device of chapter 7 (io.c). */
 struct hv_device {
 	uint8_t data[4];                /**< HV_DEV_DATA, byte-addressable */
-	uint8_t fifo[64];               /**< HV_DEV_FIFO contents */
+	uint8_t fifo[HV_DEV_FIFO_SIZE]; /**< HV_DEV_FIFO contents */
 	unsigned fifo_head;             /**< index of the oldest byte */
 	unsigned fifo_len;              /**< bytes in the FIFO */
 };

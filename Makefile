@@ -131,7 +131,8 @@ HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Isrc -Itests/unit \
 UNIT_LIB := src/boot/bootinfo.c src/kernel/cmdline.c src/lib/format.c src/lib/strlcpy.c \
 	    src/svm/assess.c src/svm/features.c \
 	    $(wildcard src/svm/seg.c src/svm/vmcb_check.c src/svm/exits.c \
-		       src/svm/msrpm.c src/svm/iopm.c src/svm/insn.c src/svm/exitinfo.c)
+		       src/svm/msrpm.c src/svm/iopm.c src/svm/insn.c src/svm/exitinfo.c \
+		       src/svm/event.c)
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,\
 		$(wildcard tests/unit/test_*.c))
 

@@ -330,6 +330,122 @@ DEVIATIONS = [
                   "test_triple_fault_is_contained_by_the_shutdown_intercept",
         value="panic",
     ),
+    Deviation(
+        id="qemu-idt-np-error-code",
+        emu="qemu",
+        topic="#NP error code for a not-present IDT gate in long mode",
+        apm="APM2 §8.4.1 \"Selector-Error Code\": a fault on an IDT entry "
+            "has IDT = 1 (bit 1) and the entry's index in bits 15:3, and "
+            "EXT = 1 (bit 0) when it happens while an earlier event is "
+            "delivered: gate 13 not present while #GP is delivered gives "
+            "#NP(13 * 8 + 2 + 1 = 6Bh), as Bochs reports",
+        actual="QEMU 7.2 computes the error code as vector * 16 + 2 in "
+               "64-bit mode (the gate's byte offset, not its index) and "
+               "never sets EXT: #NP(D2h), in EXITINFO1 of the #NP "
+               "intercept (do_interrupt64 in target/i386/tcg/seg_helper.c)",
+        pinned_by="tests/test_ch11_exitintinfo.py::"
+                  "test_fault_while_delivering_gp_becomes_double_fault",
+        value=0xD2,
+    ),
+    Deviation(
+        id="qemu-exitintinfo-not-cleared",
+        emu="qemu",
+        topic="EXITINTINFO at an exit that is not during delivery",
+        apm="APM2 §15.7.2: EXITINTINFO describes an event only when the "
+            "exit happened while the processor delivered it through the "
+            "IDT (V = 1); at any other exit there is no event in it "
+            "(Bochs writes 0)",
+        actual="#VMEXIT copies the VMCB's EVENTINJ into EXITINTINFO; after "
+               "an injected event was delivered, EVENTINJ still holds it "
+               "with V cleared, so the next exit reports that event with "
+               "V = 0 (e.g. 306h after an injected #UD, B08h after #DF). "
+               "V is right; a hypervisor that tested the whole field "
+               "instead of V would inject the event again",
+        pinned_by="tests/test_ch11_exitintinfo.py::"
+                  "test_exitintinfo_is_valid_only_for_exits_during_delivery",
+        value="event-without-v",
+    ),
+    Deviation(
+        id="bochs-exitintinfo-softint-stale",
+        emu="bochs",
+        topic="EXITINTINFO of an exit during INTn delivery",
+        apm="APM2 §15.7.2: an intercept during the delivery of a software "
+            "interrupt reports it in EXITINTINFO: V = 1, TYPE 4, VECTOR = "
+            "n (INT 41h: 8000_0441h)",
+        actual="Bochs 2.7 records EXITINTINFO's vector and type only for "
+               "hardware exceptions (SvmInterceptException in "
+               "cpu/svm.cc); INT n sets V but leaves vector, type and EV "
+               "of the last exception it recorded. In the chapter=11 run "
+               "that is eii_stack_exception's #UD (8000_0306h), so the "
+               "hypervisor re-injects #UD at the INT and the INT 41h is "
+               "lost",
+        pinned_by="tests/test_ch11_exitintinfo.py::"
+                  "test_pf_while_delivering_int_n_reinjects_it_after_the_int",
+        value="stale",
+    ),
+    Deviation(
+        id="bochs-exception-exit-nrip",
+        emu="bochs",
+        topic="NRIP on an exception intercept",
+        apm="APM2 §15.7.1: with NRIPS, #VMEXIT stores nRIP for "
+            "instruction, MSR and IOIO intercepts and for exceptions "
+            "raised by INT3, INTO and BOUND; for every other intercept "
+            "nRIP is 0",
+        actual="Bochs 2.7 stores the address of the next instruction on "
+               "exception intercepts too (the #UD of a UD2: UD2 + 2; also "
+               "#DE, #GP, #PF, #AC in chapter 8's guests), so a "
+               "hypervisor that stepped over a fault with NRIP would skip "
+               "the faulting instruction",
+        pinned_by="tests/test_ch09_inject.py::"
+                  "test_fault_returns_to_itself_software_interrupt_after_"
+                  "itself",
+        value=True,
+    ),
+    Deviation(
+        id="qemu-virq-prio-equal-tpr-taken",
+        emu="qemu",
+        topic="Virtual interrupt with V_INTR_PRIO equal to V_TPR",
+        apm="APM2 §15.21.4: a virtual interrupt is taken only if its "
+            "priority V_INTR_PRIO is higher than V_TPR (unless V_IGN_TPR "
+            "is set); with both 6 it is held",
+        actual="TCG compares V_INTR_PRIO >= V_TPR (ctl_has_irq), so the "
+               "interrupt with priority 6 is taken while V_TPR is 6",
+        pinned_by="tests/test_ch10_interrupts.py::"
+                  "test_v_tpr_holds_virtual_interrupts_of_lower_priority",
+        value=1,
+    ),
+    Deviation(
+        id="bochs-inject-after-hlt-exit-sleeps",
+        emu="bochs",
+        topic="An event injected right after an HLT intercept",
+        apm="APM2 §15.9 and §15.20: the HLT intercept exits before HLT "
+            "executes, so the guest is not halted; an event injected at the "
+            "next VMRUN is delivered and its handler runs",
+        actual="Bochs delivers the injected INTR (RIP at the handler) and "
+               "then runs no guest instruction: the guest sits at its "
+               "handler's first instruction until the watchdog's INTR exit "
+               "stops it (a VMRUN without injection after an HLT exit runs "
+               "on normally)",
+        pinned_by="tests/test_ch10_interrupts.py::"
+                  "test_sti_hlt_exits_first_then_the_interrupt_wakes_the_guest",
+        value="watchdog",
+    ),
+    Deviation(
+        id="bochs-vintr-masking-guest-if-holds-intr",
+        emu="bochs",
+        topic="Physical interrupts while the guest's RFLAGS.IF is 0",
+        apm="APM2 §15.21.1: with V_INTR_MASKING = 1 the guest's RFLAGS.IF "
+            "masks only virtual interrupts; physical ones are masked by the "
+            "host's IF, so the INTR intercept exits (60h) whatever the "
+            "guest's IF",
+        actual="Bochs 2.7 waits for the guest's IF before it takes the "
+               "LAPIC timer's interrupt: a guest spinning with IF = 0 never "
+               "exits, the watchdog never fires and the run hangs until the "
+               "harness kills it",
+        pinned_by="tests/test_ch10_interrupts.py::"
+                  "test_spin_cli_is_stopped_by_the_watchdog",
+        value="hang",
+    ),
 ]
 
 BY_ID = {d.id: d for d in DEVIATIONS}

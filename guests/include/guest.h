@@ -120,6 +120,32 @@
 	call	rt_caught_at
 .endm
 
+/*
+ * Point IDT vector \vector at the guest's own \handler (an interrupt
+ * gate): rt_set_gate(RDI, RSI) clobbers RAX, RDI, RSI and the flags.
+ * The handler ends with IRETQ; it gets no error code from an interrupt.
+ */
+.macro SET_GATE vector, handler
+	mov	$\vector, %edi
+	lea	\handler(%rip), %rsi
+	call	rt_set_gate
+.endm
+
+/*
+ * Ask the hypervisor for an event (chapters 9-11): HC_INJECT with the
+ * EVENTINJ value \event (and \cr2 for #PF); RAX = HC_OK or HC_REFUSED.
+ * Clobbers RAX, RDI, RSI.
+ */
+.macro INJECT event, cr2=0
+	movabs	$\event, %rdi
+	movabs	$\cr2, %rsi
+	HYPERCALL HC_INJECT
+.endm
+/* EVENTINJ values for INJECT: TYPE, vector, and error code or none. */
+#define EV(type, vector) (0x80000000 | ((type) << 8) | (vector))
+#define EV_ERR(type, vector, err) \
+	(EV(type, vector) | 0x800 | ((err) << 32))
+
 /* PASS \ok if EAX is not 0, else FAIL \bad: rt_verdict(EAX, RDI, RSI). */
 .macro VERDICT ok, bad
 	lea	\ok(%rip), %rdi

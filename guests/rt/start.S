@@ -92,7 +92,17 @@ idt_fill:
 	lea	guest_idt(%rip), %rdi
 	lea	exc_stubs(%rip), %rsi
 	xor	%ecx, %ecx
-1:	mov	%rsi, %rax
+1:	call	write_gate
+	add	$16, %rdi
+	add	$16, %rsi
+	inc	%ecx
+	cmp	$256, %ecx
+	jb	1b
+	ret
+
+/* Write a 64-bit interrupt gate (P, DPL 0) for handler RSI at RDI; RAX. */
+write_gate:
+	mov	%rsi, %rax
 	mov	%ax, (%rdi)                     /* offset 15:0 */
 	movw	$GUEST_SEL_CODE, 2(%rdi)
 	movw	$0x8E00, 4(%rdi)                /* P, DPL 0, type E */
@@ -101,11 +111,6 @@ idt_fill:
 	shr	$16, %rax
 	mov	%eax, 8(%rdi)                   /* offset 63:32 */
 	movl	$0, 12(%rdi)
-	add	$16, %rdi
-	add	$16, %rsi
-	inc	%ecx
-	cmp	$256, %ecx
-	jb	1b
 	ret
 
 /*
@@ -195,6 +200,18 @@ rt_caught_at:
 	jne	1f
 2:	inc	%eax
 1:	ret
+
+/*
+ * rt_set_gate(vector = RDI, handler = RSI): point IDT vector RDI at the
+ * guest's own handler (a 64-bit interrupt gate, DPL 0), instead of the
+ * runtime's stub.  Clobbers RAX, RDI and the flags.
+ */
+	.globl	rt_set_gate
+rt_set_gate:
+	shl	$4, %rdi
+	lea	guest_idt(%rip), %rax
+	add	%rax, %rdi
+	jmp	write_gate
 
 /* rt_verdict(EAX ok, RDI pass message, RSI fail message). */
 	.globl	rt_verdict

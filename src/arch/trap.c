@@ -7,6 +7,7 @@
 #include "x86.h"
 #include "kernel/lab.h"
 #include "kernel/panic.h"
+#include "lapic.h"
 
 #define IDT_VECTORS     256
 #define GATE_INT64      0x8E    /* P=1, DPL=0, type=E (64-bit interrupt) */
@@ -98,6 +99,9 @@ static int extable_fixup(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < 32 && extable_fixup(tf))
+		return;
+	/* The host's one interrupt source: the LAPIC timer (lapic.c). */
+	if (tf->vector >= 32 && lapic_irq((unsigned)tf->vector))
 		return;
 	panic_trap(tf);
 }

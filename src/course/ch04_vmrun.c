@@ -23,20 +23,6 @@
 #include "svm/exits.h"
 #include "svm/guest.h"
 
-/*
- * One broken VMCB: the case name, the rule it breaks, the breakage.  A
- * case marked on_request asks for a state no processor can be in (long
- * mode without protected mode); hardware refuses it, but an emulator
- * that lets it through may crash, taking the whole run with it.  Such a
- * case runs only when guest= names it.
- */
-struct vmrun_case {
-	const char *name;
-	enum vmcb_rule rule;
-	void (*mutate)(struct vmcb *v);
-	int on_request;
-};
-
 static void no_svme(struct vmcb *v) { v->save.efer &= ~EFER_SVME; }
 static void nw_no_cd(struct vmcb *v) { v->save.cr0 |= CR0_NW; }
 static void cr0_high(struct vmcb *v) { v->save.cr0 |= 1ull << 32; }
@@ -152,8 +138,7 @@ static void trace_case(const struct vmrun_case *k, const struct vcpu *v,
 	trace_end();
 }
 
-/* Break the hlt guest's VMCB one way, check it, and try VMRUN. */
-static void run_case(const struct vmrun_case *k)
+void course_vmrun_case(const struct vmrun_case *k)
 {
 	const struct guest_image *img = guest_find("hlt");
 	struct vcpu v;
@@ -215,5 +200,5 @@ void ch04_vmrun_run(void)
 	course_run_guest("unhandled");
 	check_host_tr();
 	for (i = 0; i < NCASES; i++)
-		run_case(&cases[i]);
+		course_vmrun_case(&cases[i]);
 }

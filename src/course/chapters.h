@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include "boot/bootinfo.h"
+#include "svm/vmcb_check.h"
 
 /** The boot information, parsed once in kmain. */
 extern struct boot_info boot_info;
@@ -34,6 +35,27 @@ void ch04_vmrun_run(void);
 /** Chapter 4's guests and VMRUN cases, as guest= accepts them. */
 extern const char *const ch04_guests[];
 
+/**
+ * One broken VMCB: the case name, the rule it breaks, the breakage.  A
+ * case marked on_request asks for a state no processor can be in (long
+ * mode without protected mode); hardware refuses it, but an emulator
+ * that lets it through may crash, taking the whole run with it.  Such a
+ * case runs only when guest= names it.
+ */
+struct vmrun_case {
+	const char *name;               /**< as guest= names it */
+	enum vmcb_rule rule;            /**< the one rule it breaks */
+	void (*mutate)(struct vmcb *v); /**< breaks the hlt guest's VMCB */
+	int on_request;                 /**< runs only when named */
+};
+
+/**
+ * Break the hlt guest's VMCB one way (chapter 4): the checker must name
+ * exactly that rule; then VMRUN, which should give VMEXIT_INVALID.
+ * Traced as a vmrun_case event, judged by the tests.
+ */
+void course_vmrun_case(const struct vmrun_case *k);
+
 /** Chapter 5: instruction intercepts, one guest per exit. */
 void ch05_instructions_run(void);
 /** Chapter 5's guests. */
@@ -53,6 +75,21 @@ extern const char *const ch07_guests[];
 void ch08_crdr_run(void);
 /** Chapter 8's guests. */
 extern const char *const ch08_guests[];
+
+/** Chapter 9: event injection. */
+void ch09_inject_run(void);
+/** Chapter 9's guests and VMRUN cases. */
+extern const char *const ch09_guests[];
+
+/** Chapter 10: virtual interrupts, windows, NMIs and the watchdog. */
+void ch10_interrupts_run(void);
+/** Chapter 10's guests. */
+extern const char *const ch10_guests[];
+
+/** Chapter 11: EXITINTINFO and re-injection. */
+void ch11_exitintinfo_run(void);
+/** Chapter 11's guests. */
+extern const char *const ch11_guests[];
 
 struct vcpu;
 

@@ -11,6 +11,7 @@ const char cmdline_help[] =
 	"vmcbcheck=on|off (check every VMCB before VMRUN, default on), "
 	"ondemand=on|off (also run the guests that may bring an emulator "
 	"down, default off), "
+	"watchdog=MS (stop a guest that runs longer, 1-60000, default 500), "
 	"fault=de|ud|bp|gp|pf (raise a host exception)";
 
 struct option_spec {
@@ -24,6 +25,7 @@ static const struct option_spec specs[] = {
 	{ "fault", offsetof(struct options, fault) },
 	{ "vmcbcheck", offsetof(struct options, vmcbcheck) },
 	{ "ondemand", offsetof(struct options, ondemand) },
+	{ "watchdog", offsetof(struct options, watchdog) },
 };
 
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))

@@ -32,6 +32,7 @@ struct options {
 	char fault[CMDLINE_VALUE_MAX];          /**< fault= */
 	char vmcbcheck[CMDLINE_VALUE_MAX];      /**< vmcbcheck= on or off */
 	char ondemand[CMDLINE_VALUE_MAX];       /**< ondemand= on or off */
+	char watchdog[CMDLINE_VALUE_MAX];       /**< watchdog= milliseconds */
 };
 
 /** The help text listing every option, for error messages. */

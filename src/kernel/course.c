@@ -9,12 +9,17 @@
 #include "lib/string.h"
 #include "svm/svm.h"
 #include "svm/vcpu.h"
+#include "arch/lapic.h"
+#include "lab.h"
 
 /* Each chapter's guests get the hypervisor of the chapters before. */
 #define POLICY_CH5 HV_POLICY_CPUID
 #define POLICY_CH6 (POLICY_CH5 | HV_POLICY_MSRPM)
 #define POLICY_CH7 (POLICY_CH6 | HV_POLICY_IOPM)
 #define POLICY_CH8 POLICY_CH7
+#define POLICY_CH9 (POLICY_CH8 | HV_POLICY_INJECT)
+#define POLICY_CH10 (POLICY_CH9 | HV_POLICY_VINTR)
+#define POLICY_CH11 (POLICY_CH10 | HV_POLICY_REINJECT)
 
 const struct chapter course_chapters[] = {
 	{ 0, 1, "boot", "boot: Multiboot, long mode, the console", 0,
@@ -33,6 +38,12 @@ const struct chapter course_chapters[] = {
 	  ch07_iopm_run, ch07_guests, POLICY_CH7 },
 	{ 7, 8, "crdr", "CR, DR and exception intercepts (APM2 15.9, 15.12)",
 	  1, ch08_crdr_run, ch08_guests, POLICY_CH8 },
+	{ 8, 9, "inject", "event injection (APM2 15.20)", 1,
+	  ch09_inject_run, ch09_guests, POLICY_CH9 },
+	{ 9, 10, "interrupts", "virtual interrupts and NMIs (APM2 15.21)", 1,
+	  ch10_interrupts_run, ch10_guests, POLICY_CH10 },
+	{ 10, 11, "exitintinfo", "EXITINTINFO and re-injection (APM2 15.7.2)",
+	  1, ch11_exitintinfo_run, ch11_guests, POLICY_CH11 },
 };
 
 const char *course_only_guest = "";
@@ -44,25 +55,25 @@ const unsigned course_chapter_count =
 _Static_assert(sizeof(course_chapters) / sizeof(course_chapters[0]) <=
 	       COURSE_MAX_CHAPTERS, "raise COURSE_MAX_CHAPTERS");
 
-/* Parse a decimal number; -1 if @s is not one. */
-static int parse_uint(const char *s)
+/* Parse a decimal number up to @p max; -1 if @s is not one. */
+static int parse_uint(const char *s, int max)
 {
 	int n = 0;
 
 	if (!*s)
 		return -1;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || n > 1000)
+		if (*s < '0' || *s > '9' || n > max)
 			return -1;
 		n = n * 10 + (*s - '0');
 	}
-	return n;
+	return n <= max ? n : -1;
 }
 
 /* The chapter named by number or slug, or NULL. */
 static const struct chapter *find_chapter(const char *name)
 {
-	int num = parse_uint(name);
+	int num = parse_uint(name, 1000);
 	unsigned i;
 
 	for (i = 0; i < course_chapter_count; i++) {
@@ -149,6 +160,16 @@ int course_validate(const struct options *o)
 	if (!on_off(o->vmcbcheck, "vmcbcheck") ||
 	    !on_off(o->ondemand, "ondemand"))
 		return -1;
+	if (o->watchdog[0]) {
+		/* LAB 10 BEGIN course_validate: watchdog= is 1 to 60000 milliseconds */
+		if (parse_uint(o->watchdog, LAPIC_TIMER_MAX_MS) < 1) {
+			kprintf("svmlab: watchdog=%s: give the milliseconds a "
+				"guest may run, from 1 to %u\n", o->watchdog,
+				LAPIC_TIMER_MAX_MS);
+			return -1;
+		}
+		/* LAB 10 END */
+	}
 	return 0;
 }
 
@@ -167,6 +188,9 @@ void course_run(const struct options *o)
 
 	vcpu_check_before_vmrun = strcmp(o->vmcbcheck, "off") != 0;
 	course_ondemand = strcmp(o->ondemand, "on") == 0;
+	if (o->watchdog[0])
+		vcpu_watchdog_ms = (unsigned)parse_uint(o->watchdog,
+							LAPIC_TIMER_MAX_MS);
 	if (o->guest[0]) {
 		course_only_guest = o->guest;
 		if (!o->chapter[0] ||

@@ -196,13 +196,18 @@ void handle_exception(struct vcpu *v)
 	const struct exit_decode *x = &v->x;
 	int vec = x->excp.vector;
 
+	/* Chapters 10 and 11: exceptions the hypervisor caused itself. */
+	if (vec == 1 && events_nmi_step(v))
+		return;
+	if (vec == 14 && events_page_in(v))
+		return;
 	/* LAB 8 BEGIN handle_exception: reflect it into the guest */
 	if (vec == 14)
 		v->vmcb->save.cr2 = x->excp.cr2;
 	if (vec == 3 && x->have_insn && !x->insn.twobyte &&
 	    x->insn.opcode == 0xcc)
 		v->vmcb->save.rip += x->insn.len;
-	vcpu_inject_exception(v, (unsigned)vec,
-			      x->excp.has_error ? (long)x->excp.error : -1);
+	events_reflect(v, (unsigned)vec,
+		       x->excp.has_error ? (long)x->excp.error : -1);
 	/* LAB 8 END */
 }

@@ -23,8 +23,7 @@ static int is_instruction_exit(uint64_t code)
 	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_XSETBV;
 }
 
-/* Fetch and decode the instruction at the guest's RIP. */
-static void decode_insn(struct vcpu *v, struct exit_decode *x)
+int vcpu_fetch_insn(struct vcpu *v, struct insn *out)
 {
 	uint64_t rip = v->vmcb->save.cs.base + v->vmcb->save.rip;
 	uint64_t room = v->guest_hi > rip ? v->guest_hi - rip : 0;
@@ -33,10 +32,16 @@ static void decode_insn(struct vcpu *v, struct exit_decode *x)
 			v->vmcb->save.cs.attrib & SEG_ATTR_DB ? 32 : 16;
 
 	if (!p)
-		return;
+		return -1;
 	if (room > INSN_MAX_LEN)
 		room = INSN_MAX_LEN;
-	x->have_insn = insn_decode(p, (unsigned)room, mode, &x->insn) == 0;
+	return insn_decode(p, (unsigned)room, mode, out);
+}
+
+/* Fetch and decode the instruction at the guest's RIP. */
+static void decode_insn(struct vcpu *v, struct exit_decode *x)
+{
+	x->have_insn = vcpu_fetch_insn(v, &x->insn) == 0;
 }
 
 /* MOV to or from CRn/DRn (and the selective CR0 write). */

@@ -7,6 +7,8 @@
 #include "exits.h"
 #include "svm.h"
 #include "arch/x86.h"
+#include "arch/lapic.h"
+#include "kernel/panic.h"
 #include "dev/console.h"
 #include "kernel/trace.h"
 #include "lib/format.h"
@@ -62,6 +64,10 @@ static exit_handler_fn *const exit_handlers[] = {
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR0 + 15] = handle_dr,
 	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR0 + 15] = handle_dr,
 	[SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31] = handle_exception,
+	/* chapter 10: events.c */
+	[SVM_EXIT_INTR] = handle_intr,
+	[SVM_EXIT_NMI] = handle_nmi,
+	[SVM_EXIT_VINTR] = handle_vintr,
 };
 
 #define NHANDLERS (sizeof(exit_handlers) / sizeof(exit_handlers[0]))
@@ -71,6 +77,7 @@ void vcpu_env_init(void)
 	struct cpuid_regs zero = { 0 }, l1, l7 = zero, e1, e8 = zero;
 	uint32_t max = cpuid(0, 0).eax;
 	uint32_t max_ext = cpuid(0x80000000u, 0).eax;
+	const char *why;
 
 	l1 = cpuid(1, 0);
 	if (max >= 7)
@@ -81,6 +88,12 @@ void vcpu_env_init(void)
 	vmcb_check_env_from_cpuid(&vcpu_check_env, &l1, &l7, &e1, &e8,
 				  svm_host_caps.features);
 	env_ready = 1;
+	/* The watchdog's clock (chapter 10); without it a guest could hang
+	 * the run, so no guest runs without it. */
+	if (lapic_init(&why) < 0)
+		panic("no host timer for the watchdog: %s", why);
+	kprintf("  host timer: LAPIC, %u counts/ms; watchdog %u ms\n",
+		lapic_counts_per_ms(), vcpu_watchdog_ms);
 }
 
 void vcpu_init(struct vcpu *v, const char *name)
@@ -110,6 +123,8 @@ void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 
 void vcpu_skip_insn(struct vcpu *v, unsigned len)
 {
+	/* Past the instruction, an STI or MOV SS shadow has ended. */
+	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
 	/* NRIP is only meaningful where CPUID says the CPU writes it. */
 	if (v->nrips)
 		v->vmcb->save.rip = v->vmcb->control.next_rip;
@@ -210,6 +225,8 @@ static void trace_exit(struct vcpu *v, uint64_t code)
 	trace_u64("info1", c->exit_info_1);
 	trace_u64("info2", c->exit_info_2);
 	trace_u64("intinfo", c->exit_int_info);
+	trace_u64("intctl", c->int_ctl);
+	trace_u64("intstate", c->int_state);
 	if (code == SVM_EXIT_VMMCALL)
 		trace_u64("rax", s->rax);
 	exit_trace_decode(v);
@@ -244,19 +261,23 @@ static void dispatch(struct vcpu *v)
 
 void vcpu_run(struct vcpu *v)
 {
+	events_run_begin(v);
 	while (v->state == VCPU_RUNNING) {
+		events_before_vmrun(v);
+		if (v->state != VCPU_RUNNING)
+			break;
 		if (vcpu_check_before_vmrun)
 			check_vmcb(v);
 		/* A flush a handler asked for applies to this VMRUN only. */
 		v->vmcb->control.tlb_control = v->flush;
 		v->flush = TLB_CONTROL_DO_NOTHING;
 		svm_world_switch(&v->regs, v->vmcb_pa, host_save_pa);
-		/* An injected event was delivered, or is in EXITINTINFO. */
-		v->vmcb->control.event_inj = 0;
 		v->exits++;
+		events_after_exit(v);
 		dispatch(v);
 		if (v->state == VCPU_RUNNING && v->exits >= v->max_exits)
 			vcpu_stop(v, "%u exits without finishing (runaway "
 				  "guest)", v->exits);
 	}
+	events_run_end(v);
 }

@@ -205,11 +205,15 @@ int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
 	c->intercept_misc1 = GUEST_BASE_MISC1 | h->misc1;
 	c->intercept_misc2 = GUEST_BASE_MISC2 | h->misc2;
 	c->intercept_exceptions = h->exceptions;
+	v->own_misc1 = h->misc1;
+	v->own_exceptions = h->exceptions;
 	c->intercept_cr_read = (uint16_t)h->cr;
 	c->intercept_cr_write = (uint16_t)(h->cr >> 16);
 	c->intercept_dr_read = (uint16_t)h->dr;
 	c->intercept_dr_write = (uint16_t)(h->dr >> 16);
 	c->asid = 1;
+	/* The guest's IF and CR8 mask only its virtual interrupts (ch. 10). */
+	c->int_ctl = INT_CTL_V_INTR_MASKING;
 	init_long_state(&v->vmcb->save, h, map_window());
 	v->guest_lo = GUEST_WINDOW_BASE;
 	v->guest_hi = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;

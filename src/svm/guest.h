@@ -65,8 +65,14 @@ int msr_policy_load(struct vcpu *v, const uint32_t *list, char *err,
 int io_policy_load(struct vcpu *v, const uint32_t *list, char *err,
 		   size_t n);
 
-/** The base intercepts every guest gets (misc1, misc2). */
-#define GUEST_BASE_MISC1 (SVM_MISC1_HLT | SVM_MISC1_SHUTDOWN)
+/**
+ * The base intercepts every guest gets (misc1, misc2).  INTR and NMI:
+ * a physical interrupt or NMI ends the guest's run and reaches the host
+ * (the watchdog timer, chapter 10); with V_INTR_MASKING, which every
+ * guest gets too, the guest's RFLAGS.IF cannot hold them off.
+ */
+#define GUEST_BASE_MISC1 (SVM_MISC1_HLT | SVM_MISC1_SHUTDOWN | \
+			  SVM_MISC1_INTR | SVM_MISC1_NMI)
 /** VMRUN must be intercepted (APM2 §15.5.1); VMMCALL is the ABI. */
 #define GUEST_BASE_MISC2 (SVM_MISC2_VMRUN | SVM_MISC2_VMMCALL)
 

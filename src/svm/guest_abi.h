@@ -35,8 +35,40 @@
 #define HC_PASS         2
 /** Hypercall: a guest check failed; RDI = message. */
 #define HC_FAIL         3
+/**
+ * Hypercall (ch. 9): inject the event in RDI, in the EVENTINJ format
+ * (VMCB 0A8h), as the guest resumes after the VMMCALL; for #PF, RSI is
+ * the CR2 to load.  Returns HC_REFUSED if the validator refuses it.
+ */
+#define HC_INJECT       4
+/**
+ * Hypercall (ch. 10): raise external interrupt vector RDI (32-255) at
+ * the hypervisor's interrupt controller; it is injected as soon as the
+ * guest can take it (RFLAGS.IF = 1 and no interrupt shadow).
+ */
+#define HC_RAISE_IRQ    5
+/** Hypercall (ch. 10): raise RDI NMIs (1-4), one per NMI window. */
+#define HC_NMI          6
+/**
+ * Hypercall (ch. 10): set V_IRQ with V_INTR_VECTOR = RDI bits 7:0,
+ * V_INTR_PRIO = bits 11:8 and V_IGN_TPR = bit 12; RDI = 0 clears V_IRQ.
+ */
+#define HC_VIRQ         7
+/**
+ * Hypercall (ch. 11): the hypervisor takes away the page that maps RDI
+ * (clears P in the guest's paging entry for it) and pages it in again
+ * on the first touch, with the #PF intercept, unseen by the guest.
+ */
+#define HC_PAGE_OUT     8
 /** Return value of a hypercall that succeeded. */
 #define HC_OK           0
+/** Return value of a request the hypervisor refused (and traced why). */
+#define HC_REFUSED      1
+/** @name HC_VIRQ argument fields */
+/** @{ */
+#define HC_VIRQ_PRIO_SHIFT  8           /**< V_INTR_PRIO, bits 11:8 */
+#define HC_VIRQ_IGN_TPR     (1 << 12)   /**< V_IGN_TPR */
+/** @} */
 /** Longest key or message a hypercall may pass, with its NUL. */
 #define HC_STRING_MAX   64
 
@@ -55,9 +87,9 @@
 /** Header flag: the guest is meant to be stopped by the hypervisor. */
 #define GUEST_FLAG_EXPECT_STOP  (1 << 0)
 /**
- * Header flag: the guest may bring an emulator down (an emulator bug,
- * pinned in tests/deviations.py), so it runs only on request: guest=
- * names it, or ondemand=on.
+ * Header flag: on one emulator the guest brings the simulation down, or
+ * cannot finish (an emulator bug, pinned in tests/deviations.py), so it
+ * runs only on request: guest= names it, or ondemand=on.
  */
 #define GUEST_FLAG_ON_REQUEST   (1 << 1)
 

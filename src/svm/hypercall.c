@@ -10,7 +10,8 @@
 #include "dev/console.h"
 #include "kernel/trace.h"
 
-typedef void hypercall_fn(struct vcpu *v);
+/* A call returns what the guest finds in RAX (HC_OK, HC_REFUSED). */
+typedef uint64_t hypercall_fn(struct vcpu *v);
 
 /* Copy the guest string at @p gva into @p buf; -1 if it is not one. */
 static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
@@ -41,17 +42,18 @@ static const char *string_arg(struct vcpu *v, char *buf)
 	return 0;
 }
 
-static void hc_done(struct vcpu *v)
+static uint64_t hc_done(struct vcpu *v)
 {
 	v->state = VCPU_DONE;
+	return HC_OK;
 }
 
-static void hc_report(struct vcpu *v)
+static uint64_t hc_report(struct vcpu *v)
 {
 	char key[HC_STRING_MAX];
 
 	if (!string_arg(v, key))
-		return;
+		return HC_OK;
 	kprintf("  report %s = %llu (0x%llx)\n", key,
 		(unsigned long long)v->regs.rsi,
 		(unsigned long long)v->regs.rsi);
@@ -60,6 +62,7 @@ static void hc_report(struct vcpu *v)
 	trace_str("key", key);
 	trace_u64("value", v->regs.rsi);
 	trace_end();
+	return HC_OK;
 }
 
 /* HC_PASS and HC_FAIL: one of the guest's own checks. */
@@ -81,14 +84,16 @@ static void guest_verdict(struct vcpu *v, int ok)
 	trace_end();
 }
 
-static void hc_pass(struct vcpu *v)
+static uint64_t hc_pass(struct vcpu *v)
 {
 	guest_verdict(v, 1);
+	return HC_OK;
 }
 
-static void hc_fail(struct vcpu *v)
+static uint64_t hc_fail(struct vcpu *v)
 {
 	guest_verdict(v, 0);
+	return HC_OK;
 }
 
 static hypercall_fn *const hypercalls[] = {
@@ -96,23 +101,31 @@ static hypercall_fn *const hypercalls[] = {
 	[HC_REPORT] = hc_report,
 	[HC_PASS] = hc_pass,
 	[HC_FAIL] = hc_fail,
+	/* chapters 9-11: events.c */
+	[HC_INJECT] = hc_inject,
+	[HC_RAISE_IRQ] = hc_raise_irq,
+	[HC_NMI] = hc_nmi,
+	[HC_VIRQ] = hc_virq,
+	[HC_PAGE_OUT] = hc_page_out,
 };
 
 #define NCALLS (sizeof(hypercalls) / sizeof(hypercalls[0]))
 
 void handle_vmmcall(struct vcpu *v)
 {
-	uint64_t nr = v->vmcb->save.rax;
+	uint64_t nr = v->vmcb->save.rax, ret;
 
 	if (nr >= NCALLS || !hypercalls[nr]) {
 		vcpu_stop(v, "unknown hypercall %llu in RAX (the ABI has "
-			  "0 done, 1 report, 2 pass, 3 fail)",
+			  "0 done, 1 report, 2 pass, 3 fail, 4 inject, "
+			  "5 raise_irq, 6 nmi, 7 virq, 8 page_out)",
 			  (unsigned long long)nr);
 		return;
 	}
-	hypercalls[nr](v);
-	if (v->state != VCPU_RUNNING)
-		return;
-	v->vmcb->save.rax = HC_OK;
+	/* Step over the VMMCALL first: an event a call injects returns to
+	 * the instruction after it. */
 	vcpu_skip_insn(v, 3);           /* VMMCALL is 0F 01 D9 */
+	ret = hypercalls[nr](v);
+	if (v->state == VCPU_RUNNING)
+		v->vmcb->save.rax = ret;
 }

@@ -229,6 +229,8 @@ void handle_intn(struct vcpu *v)
  */
 void handle_iret(struct vcpu *v)
 {
+	if (events_nmi_iret(v))
+		return;
 	v->vmcb->control.intercept_misc1 &= ~SVM_MISC1_IRET;
 }
 

@@ -4,6 +4,7 @@
  */
 #include "vcpu.h"
 #include "vmcb_check.h"
+#include "event.h"
 #include "kernel/trace.h"
 
 uint64_t *vcpu_gpr(struct vcpu *v, unsigned n)
@@ -40,6 +41,8 @@ void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len)
 
 void vcpu_skip(struct vcpu *v)
 {
+	/* Past the instruction, an STI or MOV SS shadow has ended. */
+	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
 	if (v->nrips)
 		v->vmcb->save.rip = v->vmcb->control.next_rip;
 	else if (v->x.have_insn)
@@ -50,40 +53,14 @@ void vcpu_skip(struct vcpu *v)
 			  (unsigned long long)v->vmcb->save.rip);
 }
 
-static const char *type_name(uint64_t type)
-{
-	switch (type) {
-	case SVM_EVTINJ_TYPE_INTR: return "intr";
-	case SVM_EVTINJ_TYPE_NMI: return "nmi";
-	case SVM_EVTINJ_TYPE_EXCEPTION: return "exception";
-	case SVM_EVTINJ_TYPE_SOFT_INT: return "soft-int";
-	default: return "reserved";
-	}
-}
-
 void vcpu_inject(struct vcpu *v, uint64_t type, unsigned vector, long err)
 {
-	uint64_t ev = SVM_EVTINJ_VALID | type | (vector & 0xff);
 	const char *why;
 
-	if (err >= 0)
-		ev |= SVM_EVTINJ_EV | ((uint64_t)(uint32_t)err <<
-				       SVM_EVTINJ_ERR_SHIFT);
-	if (!svm_eventinj_valid(ev, &why)) {
+	if (vcpu_inject_event(v, event_encode((unsigned)(type >>
+					      SVM_EVTINJ_TYPE_SHIFT), vector,
+					      err), &why) < 0)
 		vcpu_stop(v, "cannot inject vector %u: %s", vector, why);
-		return;
-	}
-	v->vmcb->control.event_inj = ev;
-	trace_begin("inject");
-	trace_str("guest", v->name);
-	trace_str("type", type_name(type));
-	trace_u64("vector", vector);
-	if (err >= 0)
-		trace_u64("error", (uint64_t)(uint32_t)err);
-	else
-		trace_null("error");
-	trace_u64("rip", v->vmcb->save.rip);
-	trace_end();
 }
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, long err)

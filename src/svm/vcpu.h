@@ -61,6 +61,20 @@ enum vcpu_state {
 #define HV_POLICY_MSRPM  (1u << 1)
 /** Ch. 7: the I/O permission map, the emulated device, the console. */
 #define HV_POLICY_IOPM   (1u << 2)
+/** Ch. 9: injections on request (HC_INJECT), refused as bhyve would. */
+#define HV_POLICY_INJECT (1u << 3)
+/**
+ * Ch. 10: virtual interrupts: pending external interrupts and NMIs are
+ * delivered when the guest can take them (the VINTR window, the NMI
+ * window after IRET), and V_IRQ on request (HC_VIRQ).
+ */
+#define HV_POLICY_VINTR  (1u << 4)
+/**
+ * Ch. 11: the event in EXITINTINFO is delivered again, an exception
+ * reflected during delivery follows the double-fault rules, and the
+ * hypervisor pages guest memory out and in (HC_PAGE_OUT).
+ */
+#define HV_POLICY_REINJECT (1u << 5)
 /** @} */
 
 /** Room for a guest's console line (chapter 7, COM1). */
@@ -104,6 +118,20 @@ struct vcpu {
 	char console[VCPU_CONSOLE_MAX]; /**< the guest's console line so far */
 	unsigned console_len;           /**< bytes in console */
 	uint8_t flush;                  /**< TLB_CONTROL for the next VMRUN */
+	/* chapters 9-11: events (events.c) */
+	uint32_t own_misc1;             /**< misc1 intercepts the guest asked for */
+	uint32_t own_exceptions;        /**< exception intercepts it asked for */
+	uint64_t exitintinfo;           /**< event to deliver again, or 0 */
+	uint64_t irq_pending[4];        /**< external interrupts, bit = vector */
+	unsigned nmi_pending;           /**< NMIs waiting to be injected */
+	uint8_t nmi_blocked;            /**< an NMI handler has not IRETed */
+	uint8_t nmi_stepping;           /**< single-stepping that IRET */
+	uint8_t window;                 /**< V_IRQ and VINTR set by us */
+	uint64_t *paged_out;            /**< paging entry we cleared P in */
+	uint64_t paged_out_gva;         /**< first address it maps */
+	uint64_t paged_out_size;        /**< bytes it maps */
+	uint64_t watchdog_shots;        /**< lapic_timer_shots at the start */
+	uint64_t start_tsc;             /**< TSC when the guest started */
 };
 
 /**
@@ -160,6 +188,54 @@ void vcpu_inject(struct vcpu *v, uint64_t type, unsigned vector, long err);
 
 /** Inject exception @p vector (with error code @p err, or -1). */
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, long err);
+
+/**
+ * Inject an event given in the EVENTINJ format (event.h), after the
+ * validator of chapter 9 (event_refuse) where the policy has it, else
+ * the checks VMRUN itself makes.  Returns 0, or -1 with @p why set.
+ */
+int vcpu_inject_event(struct vcpu *v, uint64_t ev, const char **why);
+
+/** Decode the instruction at the guest's RIP (decode.c); 0 or -1. */
+int vcpu_fetch_insn(struct vcpu *v, struct insn *out);
+
+/** The watchdog: milliseconds a guest may run (watchdog=, ch. 10). */
+extern unsigned vcpu_watchdog_ms;
+
+/** @name Chapters 9-11: events (events.c) */
+/** @{ */
+/** Before VMRUN: re-inject, or deliver what is pending if it can be. */
+void events_before_vmrun(struct vcpu *v);
+/** After #VMEXIT: EVENTINJ is spent; keep EXITINTINFO for re-injection. */
+void events_after_exit(struct vcpu *v);
+/** Arm the watchdog as a guest's run begins. */
+void events_run_begin(struct vcpu *v);
+/** Disarm it as the run ends. */
+void events_run_end(struct vcpu *v);
+/** IRET exit while an NMI handler runs: returns 1 if it was that. */
+int events_nmi_iret(struct vcpu *v);
+/** #DB exit: returns 1 if it was the step over an NMI handler's IRET. */
+int events_nmi_step(struct vcpu *v);
+/** #PF exit on a page the hypervisor paged out: page it in, return 1. */
+int events_page_in(struct vcpu *v);
+/**
+ * Reflect exception @p vector (error code @p err or -1) into the guest;
+ * if it hit while an event was being delivered (EXITINTINFO), combine
+ * the two as the processor would (event_merge).
+ */
+void events_reflect(struct vcpu *v, unsigned vector, long err);
+void handle_intr(struct vcpu *v);   /**< INTR: a physical interrupt */
+void handle_nmi(struct vcpu *v);    /**< NMI: a physical NMI */
+void handle_vintr(struct vcpu *v);  /**< VINTR: the interrupt window */
+/** @name Hypercalls of chapters 9-11 (HC_* in guest_abi.h) */
+/** @{ */
+uint64_t hc_inject(struct vcpu *v);         /**< HC_INJECT */
+uint64_t hc_raise_irq(struct vcpu *v);      /**< HC_RAISE_IRQ */
+uint64_t hc_nmi(struct vcpu *v);            /**< HC_NMI */
+uint64_t hc_virq(struct vcpu *v);           /**< HC_VIRQ */
+uint64_t hc_page_out(struct vcpu *v);       /**< HC_PAGE_OUT */
+/** @} */
+/** @} */
 
 /** Run the VMCB checker before every VMRUN (vmcbcheck=on, default). */
 extern int vcpu_check_before_vmrun;

@@ -44,6 +44,7 @@ svm_world_switch:
 
 	/* LAB 4 BEGIN svm_world_switch: the world switch around VMRUN */
 	clgi
+	sti                     /* held by GIF = 0; not next to VMRUN */
 	mov	%rdx, %rax
 	vmsave	%rax                    /* host FS/GS/TR/LDTR and MSRs */
 
@@ -88,8 +89,9 @@ svm_world_switch:
 
 	mov	(%rsp), %rax            /* host_pa */
 	vmload	%rax                    /* the host's TR, FS, GS, ... */
-	stgi
+	stgi                            /* a pending IRQ is taken here */
 	/* LAB 4 END */
+	cli
 
 	add	$16, %rsp
 	pop	%r15

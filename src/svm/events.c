@@ -64,10 +64,8 @@ int vcpu_inject_event(struct vcpu *v, uint64_t ev, const char **why)
 		bad = event_refuse(ev, !!(v->vmcb->save.cr0 & CR0_PE), *inj);
 	else if (*inj & SVM_EVTINJ_VALID)
 		bad = "EVENTINJ already holds an event";
-	else if (!svm_eventinj_valid(ev, &bad))
-		;                       /* bad says why VMRUN would refuse it */
 	else
-		bad = NULL;
+		svm_eventinj_valid(ev, &bad);   /* sets bad only if VMRUN would refuse */
 	if (bad) {
 		*why = bad;
 		trace_event("inject_refused", v, ev);
@@ -89,6 +87,22 @@ int vcpu_inject_event(struct vcpu *v, uint64_t ev, const char **why)
 	return 0;
 }
 
+/* A chapter's hypercall from a guest of an earlier chapter stops it. */
+static int hc_allowed(struct vcpu *v, unsigned policy, const char *call,
+		      unsigned chapter)
+{
+	if (v->policy & policy)
+		return 1;
+	vcpu_stop(v, "%s is chapter %u's hypercall", call, chapter);
+	return 0;
+}
+
+/* Intercept @p bit of @p word off again, unless the guest asked for it. */
+static void drop_intercept(uint32_t *word, uint32_t own, uint32_t bit)
+{
+	*word = (*word & ~bit) | (own & bit);
+}
+
 /* ---- chapter 9: injection on request ---------------------------------- */
 
 uint64_t hc_inject(struct vcpu *v)
@@ -97,10 +111,8 @@ uint64_t hc_inject(struct vcpu *v)
 	struct event e = event_decode(ev);
 	const char *why;
 
-	if (!(v->policy & HV_POLICY_INJECT)) {
-		vcpu_stop(v, "HC_INJECT is chapter 9's hypercall");
+	if (!hc_allowed(v, HV_POLICY_INJECT, "HC_INJECT", 9))
 		return HC_REFUSED;
-	}
 	if (vcpu_inject_event(v, ev, &why) < 0) {
 		kprintf("  injection refused: %s\n", why);
 		return HC_REFUSED;
@@ -119,10 +131,8 @@ uint64_t hc_raise_irq(struct vcpu *v)
 {
 	uint64_t vec = v->regs.rdi;
 
-	if (!(v->policy & HV_POLICY_VINTR)) {
-		vcpu_stop(v, "HC_RAISE_IRQ is chapter 10's hypercall");
+	if (!hc_allowed(v, HV_POLICY_VINTR, "HC_RAISE_IRQ", 10))
 		return HC_REFUSED;
-	}
 	if (vec < 32 || vec > 255)
 		return HC_REFUSED;
 	v->irq_pending[vec / 64] |= 1ull << (vec % 64);
@@ -133,10 +143,8 @@ uint64_t hc_nmi(struct vcpu *v)
 {
 	uint64_t n = v->regs.rdi;
 
-	if (!(v->policy & HV_POLICY_VINTR)) {
-		vcpu_stop(v, "HC_NMI is chapter 10's hypercall");
+	if (!hc_allowed(v, HV_POLICY_VINTR, "HC_NMI", 10))
 		return HC_REFUSED;
-	}
 	if (n < 1 || n > 4)
 		return HC_REFUSED;
 	v->nmi_pending += (unsigned)n;
@@ -148,10 +156,8 @@ uint64_t hc_virq(struct vcpu *v)
 	uint64_t arg = v->regs.rdi;
 	uint64_t *ctl = &v->vmcb->control.int_ctl;
 
-	if (!(v->policy & HV_POLICY_VINTR)) {
-		vcpu_stop(v, "HC_VIRQ is chapter 10's hypercall");
+	if (!hc_allowed(v, HV_POLICY_VINTR, "HC_VIRQ", 10))
 		return HC_REFUSED;
-	}
 	if (v->window || arg >> 13)
 		return HC_REFUSED;
 	/* LAB 10 BEGIN hc_virq: V_IRQ, V_INTR_VECTOR, V_INTR_PRIO, V_IGN_TPR */
@@ -214,8 +220,7 @@ static void close_window(struct vcpu *v)
 		return;
 	c->int_ctl &= ~(INT_CTL_V_IRQ | INT_CTL_V_IGN_TPR |
 			INT_CTL_V_INTR_PRIO_MASK | INT_CTL_V_INTR_VECTOR_MASK);
-	c->intercept_misc1 = (c->intercept_misc1 & ~SVM_MISC1_VINTR) |
-			     (v->own_misc1 & SVM_MISC1_VINTR);
+	drop_intercept(&c->intercept_misc1, v->own_misc1, SVM_MISC1_VINTR);
 	v->window = 0;
 	trace_window(v, 0);
 }
@@ -285,9 +290,8 @@ int events_nmi_iret(struct vcpu *v)
 	 */
 	vm->save.rflags |= RFLAGS_TF;
 	vm->control.intercept_exceptions |= 1u << VEC_DB;
-	vm->control.intercept_misc1 = (vm->control.intercept_misc1 &
-				       ~SVM_MISC1_IRET) |
-				      (v->own_misc1 & SVM_MISC1_IRET);
+	drop_intercept(&vm->control.intercept_misc1, v->own_misc1,
+		       SVM_MISC1_IRET);
 	v->nmi_stepping = 1;
 	/* LAB 10 END */
 	trace_nmi_window(v, "iret");
@@ -303,9 +307,8 @@ int events_nmi_step(struct vcpu *v)
 	/* LAB 10 BEGIN events_nmi_step: the IRET is done; NMIs are open */
 	/* The IRET loaded RFLAGS (and TF) from the NMI's frame already. */
 	vm->save.dr6 &= ~DR6_BS;
-	vm->control.intercept_exceptions =
-		(vm->control.intercept_exceptions & ~(1u << VEC_DB)) |
-		(v->own_exceptions & (1u << VEC_DB));
+	drop_intercept(&vm->control.intercept_exceptions, v->own_exceptions,
+		       1u << VEC_DB);
 	v->nmi_stepping = 0;
 	v->nmi_blocked = 0;
 	/* LAB 10 END */
@@ -416,10 +419,8 @@ uint64_t hc_page_out(struct vcpu *v)
 	uint64_t gva = v->regs.rdi, size = 0;
 	uint64_t *e;
 
-	if (!(v->policy & HV_POLICY_REINJECT)) {
-		vcpu_stop(v, "HC_PAGE_OUT is chapter 11's hypercall");
+	if (!hc_allowed(v, HV_POLICY_REINJECT, "HC_PAGE_OUT", 11))
 		return HC_REFUSED;
-	}
 	e = leaf_entry(v, gva, &size);
 	if (v->paged_out || !e)
 		return HC_REFUSED;
@@ -446,9 +447,8 @@ int events_page_in(struct vcpu *v)
 		return 0;
 	*v->paged_out |= PTE_P;
 	v->paged_out = 0;
-	v->vmcb->control.intercept_exceptions =
-		(v->vmcb->control.intercept_exceptions & ~(1u << VEC_PF)) |
-		(v->own_exceptions & (1u << VEC_PF));
+	drop_intercept(&v->vmcb->control.intercept_exceptions,
+		       v->own_exceptions, 1u << VEC_PF);
 	invlpga(v->paged_out_gva, v->vmcb->control.asid);
 	trace_begin("page_in");
 	trace_str("guest", v->name);

@@ -41,12 +41,8 @@ void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len)
 
 void vcpu_skip(struct vcpu *v)
 {
-	/* Past the instruction, an STI or MOV SS shadow has ended. */
-	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
-	if (v->nrips)
-		v->vmcb->save.rip = v->vmcb->control.next_rip;
-	else if (v->x.have_insn)
-		v->vmcb->save.rip += v->x.insn.len;
+	if (v->nrips || v->x.have_insn)
+		vcpu_skip_insn(v, v->x.insn.len);
 	else
 		vcpu_stop(v, "cannot step over the instruction at RIP 0x%llx: "
 			  "no NRIP and it does not decode",

@@ -17,16 +17,6 @@
 #define WAKE_VECTOR     0x66
 
 GUEST_MODE(GUEST_MODE_LONG)
-/*
- * Runs only on request (guest=hlt_wakeup, or ondemand=on): Bochs 2.7
- * leaves the guest asleep at its handler's first instruction when an
- * event is injected right after an HLT exit, until the watchdog stops
- * it (deviation bochs-inject-after-hlt-exit-sleeps), and the default
- * run must pass on both emulators.
- */
-	.globl	guest_flags
-	.set	guest_flags, GUEST_FLAG_ON_REQUEST
-
 	.section .rodata
 k_vec:		.asciz "exc.vector"
 k_rip:		.asciz "exc.rip"

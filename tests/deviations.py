@@ -415,22 +415,6 @@ DEVIATIONS = [
         value=1,
     ),
     Deviation(
-        id="bochs-inject-after-hlt-exit-sleeps",
-        emu="bochs",
-        topic="An event injected right after an HLT intercept",
-        apm="APM2 §15.9 and §15.20: the HLT intercept exits before HLT "
-            "executes, so the guest is not halted; an event injected at the "
-            "next VMRUN is delivered and its handler runs",
-        actual="Bochs delivers the injected INTR (RIP at the handler) and "
-               "then runs no guest instruction: the guest sits at its "
-               "handler's first instruction until the watchdog's INTR exit "
-               "stops it (a VMRUN without injection after an HLT exit runs "
-               "on normally)",
-        pinned_by="tests/test_ch10_interrupts.py::"
-                  "test_sti_hlt_exits_first_then_the_interrupt_wakes_the_guest",
-        value="watchdog",
-    ),
-    Deviation(
         id="bochs-vintr-masking-guest-if-holds-intr",
         emu="bochs",
         topic="Physical interrupts while the guest's RFLAGS.IF is 0",

@@ -39,6 +39,8 @@
 #define PIC2_DATA               0xA1
 
 volatile uint64_t lapic_timer_shots;
+/* A shot is due from the running one-shot and has not been counted. */
+static volatile int armed;
 static volatile uint32_t *apic;
 static uint32_t counts_per_ms;
 
@@ -107,7 +109,7 @@ uint32_t lapic_counts_per_ms(void)
 	return counts_per_ms;
 }
 
-void lapic_timer_oneshot(uint32_t ms)
+uint32_t lapic_ms_to_counts(uint32_t ms)
 {
 	uint64_t counts;
 
@@ -116,11 +118,18 @@ void lapic_timer_oneshot(uint32_t ms)
 	counts = (uint64_t)ms * counts_per_ms;
 	if (counts > 0xFFFFFFFFu)
 		counts = 0xFFFFFFFFu;
-	apic_write(APIC_TIMER_INIT, (uint32_t)(counts ? counts : 1));
+	return counts ? (uint32_t)counts : 1;
+}
+
+void lapic_timer_start(uint32_t counts)
+{
+	armed = 1;
+	apic_write(APIC_TIMER_INIT, counts ? counts : 1);
 }
 
 void lapic_timer_stop(void)
 {
+	armed = 0;
 	if (apic)
 		apic_write(APIC_TIMER_INIT, 0);
 }
@@ -130,13 +139,35 @@ uint32_t lapic_timer_remaining(void)
 	return apic ? apic_read(APIC_TIMER_CURRENT) : 0;
 }
 
+uint32_t lapic_timer_pause(void)
+{
+	uint32_t left = lapic_timer_remaining();
+
+	if (apic)
+		apic_write(APIC_TIMER_INIT, 0);
+	/*
+	 * A count of 0 is a shot even if its interrupt has not arrived:
+	 * QEMU raises it from a timer callback of its own, which the stop
+	 * above cancels.  Count it here; the interrupt, if it still comes,
+	 * finds the shot counted (armed clear) and only takes its EOI.
+	 */
+	if (!left && armed) {
+		armed = 0;
+		lapic_timer_shots++;
+	}
+	return left;
+}
+
 int lapic_irq(unsigned vector)
 {
 	if (vector == LAPIC_SPURIOUS_VECTOR)
 		return 1;               /* a spurious interrupt takes no EOI */
 	if (vector != LAPIC_TIMER_VECTOR || !apic)
 		return 0;
-	lapic_timer_shots++;
+	if (armed) {
+		armed = 0;
+		lapic_timer_shots++;
+	}
 	apic_write(APIC_EOI, 0);
 	return 1;
 }

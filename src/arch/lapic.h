@@ -36,10 +36,16 @@ int lapic_init(const char **why);
 /** Timer counts per millisecond, from the calibration (0 before it). */
 uint32_t lapic_counts_per_ms(void);
 
-/** Fire LAPIC_TIMER_VECTOR once, @p ms milliseconds from now. */
-void lapic_timer_oneshot(uint32_t ms);
+/** @p ms milliseconds in timer counts (at least 1, at most 32 bits). */
+uint32_t lapic_ms_to_counts(uint32_t ms);
 
-/** Stop the timer; a shot already fired stays counted. */
+/**
+ * Start the timer one-shot: LAPIC_TIMER_VECTOR fires once, after
+ * @p counts (at least 1), and lapic_timer_shots counts it.
+ */
+void lapic_timer_start(uint32_t counts);
+
+/** Stop the timer; a shot already fired stays counted, none is due. */
 void lapic_timer_stop(void);
 
 /** Shots fired since boot (incremented by the interrupt handler). */
@@ -47,6 +53,13 @@ extern volatile uint64_t lapic_timer_shots;
 
 /** The timer counts still to go (0 once it has fired or is stopped). */
 uint32_t lapic_timer_remaining(void);
+
+/**
+ * Stop the timer and return the counts it had left.  A count of 0 means
+ * it fired: the shot is counted in lapic_timer_shots now if its
+ * interrupt has not been taken yet (each start gives exactly one shot).
+ */
+uint32_t lapic_timer_pause(void);
 
 /**
  * Called by trap_dispatch for vectors at and above 32: the timer and the

@@ -91,6 +91,11 @@ void ch11_exitintinfo_run(void);
 /** Chapter 11's guests. */
 extern const char *const ch11_guests[];
 
+/** Chapter 12: ASIDs, TLB control and several guests at once. */
+void ch12_asid_run(void);
+/** Chapter 12's guests. */
+extern const char *const ch12_guests[];
+
 struct vcpu;
 
 /**
@@ -106,6 +111,13 @@ void course_run_guest(const char *name);
  * checks of what the guest left in its VMCB.
  */
 void course_run_guest_then(const char *name, void (*after)(struct vcpu *));
+
+/**
+ * Run the guests of a NULL-terminated list together, each with its own
+ * VMCB and memory, under the round-robin scheduler (chapter 12); record
+ * each one's result as course_run_guest would.
+ */
+void course_run_together(const char *const *names);
 
 /** Run every guest of a NULL-terminated list, in order. */
 void course_run_guests(const char *const *names);

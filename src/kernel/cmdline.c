@@ -12,6 +12,8 @@ const char cmdline_help[] =
 	"ondemand=on|off (also run the guests that may bring an emulator "
 	"down, default off), "
 	"watchdog=MS (stop a guest that runs longer, 1-60000, default 500), "
+	"nasid=N (use at most N ASIDs, 0 to N-1, from chapter 12 on; "
+	"2-65536, default the CPU's), "
 	"fault=de|ud|bp|gp|pf (raise a host exception)";
 
 struct option_spec {
@@ -26,6 +28,7 @@ static const struct option_spec specs[] = {
 	{ "vmcbcheck", offsetof(struct options, vmcbcheck) },
 	{ "ondemand", offsetof(struct options, ondemand) },
 	{ "watchdog", offsetof(struct options, watchdog) },
+	{ "nasid", offsetof(struct options, nasid) },
 };
 
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))

@@ -12,6 +12,8 @@
  *     ondemand=on|off  also run the guests and cases that run only on
  *                      request, because they may bring an emulator down
  *                      (off)
+ *     watchdog=MS      stop a guest that runs longer (500)
+ *     nasid=N          use at most N ASIDs from chapter 12 on (the CPU's)
  *     fault=KIND       self-test: raise a host exception (de ud bp gp pf)
  *
  * The parser only splits and recognises; course.c checks that a chapter
@@ -33,6 +35,7 @@ struct options {
 	char vmcbcheck[CMDLINE_VALUE_MAX];      /**< vmcbcheck= on or off */
 	char ondemand[CMDLINE_VALUE_MAX];       /**< ondemand= on or off */
 	char watchdog[CMDLINE_VALUE_MAX];       /**< watchdog= milliseconds */
+	char nasid[CMDLINE_VALUE_MAX];          /**< nasid= cap on ASIDs */
 };
 
 /** The help text listing every option, for error messages. */

@@ -20,6 +20,11 @@
 #define POLICY_CH9 (POLICY_CH8 | HV_POLICY_INJECT)
 #define POLICY_CH10 (POLICY_CH9 | HV_POLICY_VINTR)
 #define POLICY_CH11 (POLICY_CH10 | HV_POLICY_REINJECT)
+#define POLICY_CH12 (POLICY_CH11 | HV_POLICY_ASID)
+
+/* nasid= bounds: one usable ASID at least; 16 bits of ASIDs at most. */
+#define NASID_MIN 2
+#define NASID_MAX 65536
 
 const struct chapter course_chapters[] = {
 	{ 0, 1, "boot", "boot: Multiboot, long mode, the console", 0,
@@ -44,6 +49,8 @@ const struct chapter course_chapters[] = {
 	  ch10_interrupts_run, ch10_guests, POLICY_CH10 },
 	{ 10, 11, "exitintinfo", "EXITINTINFO and re-injection (APM2 15.7.2)",
 	  1, ch11_exitintinfo_run, ch11_guests, POLICY_CH11 },
+	{ 11, 12, "asid", "ASIDs, TLB control and several guests (APM2 15.16)",
+	  1, ch12_asid_run, ch12_guests, POLICY_CH12 },
 };
 
 const char *course_only_guest = "";
@@ -170,6 +177,16 @@ int course_validate(const struct options *o)
 		}
 		/* LAB 10 END */
 	}
+	if (o->nasid[0]) {
+		/* LAB 12 BEGIN course_validate: nasid= is 2 to 65536 ASIDs */
+		if (parse_uint(o->nasid, NASID_MAX) < NASID_MIN) {
+			kprintf("svmlab: nasid=%s: give the number of ASIDs "
+				"to use, from %u (ASID 1 only) to %u\n",
+				o->nasid, NASID_MIN, NASID_MAX);
+			return -1;
+		}
+		/* LAB 12 END */
+	}
 	return 0;
 }
 
@@ -191,6 +208,8 @@ void course_run(const struct options *o)
 	if (o->watchdog[0])
 		vcpu_watchdog_ms = (unsigned)parse_uint(o->watchdog,
 							LAPIC_TIMER_MAX_MS);
+	if (o->nasid[0])
+		tlb_nasid_cap = (unsigned)parse_uint(o->nasid, NASID_MAX);
 	if (o->guest[0]) {
 		course_only_guest = o->guest;
 		if (!o->chapter[0] ||

@@ -72,15 +72,21 @@ void palloc_init(const struct boot_info *bi)
 
 void *pages_alloc(unsigned n)
 {
+	return pages_alloc_aligned(n, PAGE_SIZE);
+}
+
+void *pages_alloc_aligned(unsigned n, uint64_t align)
+{
 	uint64_t bytes = (uint64_t)n * PAGE_SIZE;
 
 	while (pool_next < pool_count) {
 		const struct mem_region *r = &pool[pool_next];
+		uint64_t at = (cursor + align - 1) & ~(align - 1);
 
-		if (cursor + bytes <= r->base + r->length) {
-			void *p = (void *)(uintptr_t)cursor;
+		if (at + bytes <= r->base + r->length) {
+			void *p = (void *)(uintptr_t)at;
 
-			cursor += bytes;
+			cursor = at + bytes;
 			return memset(p, 0, bytes);
 		}
 		if (++pool_next < pool_count)

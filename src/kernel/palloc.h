@@ -30,6 +30,12 @@ void palloc_init(const struct boot_info *bi);
  */
 void *pages_alloc(unsigned n);
 
+/**
+ * Allocate @p n zeroed, contiguous pages starting at a multiple of
+ * @p align bytes (a power of two); panics when RAM runs out.
+ */
+void *pages_alloc_aligned(unsigned n, uint64_t align);
+
 /** Allocate one zeroed, page-aligned page; panics when RAM runs out. */
 void *page_alloc(void);
 

@@ -74,7 +74,7 @@ static int cr_write(struct vcpu *v, int n, uint64_t val)
 		if (!cr0_ok(v, val))
 			return -1;
 		if ((val ^ s->cr0) & (CR0_PG | CR0_WP | CR0_CD))
-			v->flush = TLB_CONTROL_FLUSH_ALL;
+			vcpu_tlb_need(v, TLB_NEED_GUEST);
 		s->cr0 = val;
 		return 0;
 	case 2:
@@ -83,15 +83,16 @@ static int cr_write(struct vcpu *v, int n, uint64_t val)
 	case 3:
 		if (!cr3_ok(val))
 			return -1;
-		/* A new CR3 in the VMCB does not flush this ASID's TLB. */
-		v->flush = TLB_CONTROL_FLUSH_ALL;
+		/* A new CR3 in the VMCB does not flush this ASID's TLB;
+		 * MOV CR3 flushes the non-global entries. */
+		vcpu_tlb_need(v, TLB_NEED_NONGLOBAL);
 		s->cr3 = val;
 		return 0;
 	case 4:
 		if (!cr4_ok(v, val))
 			return -1;
 		if ((val ^ s->cr4) & (CR4_PGE | CR4_PAE | CR4_PSE))
-			v->flush = TLB_CONTROL_FLUSH_ALL;
+			vcpu_tlb_need(v, TLB_NEED_GUEST);
 		s->cr4 = val;
 		return 0;
 	case 8:

@@ -227,6 +227,9 @@ static void trace_exit(struct vcpu *v, uint64_t code)
 	trace_u64("intinfo", c->exit_int_info);
 	trace_u64("intctl", c->int_ctl);
 	trace_u64("intstate", c->int_state);
+	trace_u64("asid", c->asid);
+	trace_u64("gen", v->tlb.gen);
+	trace_u64("tlb", c->tlb_control);
 	if (code == SVM_EXIT_VMMCALL)
 		trace_u64("rax", s->rax);
 	exit_trace_decode(v);
@@ -259,25 +262,42 @@ static void dispatch(struct vcpu *v)
 		  (unsigned long long)v->vmcb->save.rip);
 }
 
-void vcpu_run(struct vcpu *v)
+void vcpu_run_slice(struct vcpu *v)
 {
-	events_run_begin(v);
-	while (v->state == VCPU_RUNNING) {
+	v->yield = SCHED_RUN;
+	while (v->state == VCPU_RUNNING && v->yield == SCHED_RUN) {
 		events_before_vmrun(v);
 		if (v->state != VCPU_RUNNING)
 			break;
+		tlb_before_vmrun(v);
 		if (vcpu_check_before_vmrun)
 			check_vmcb(v);
-		/* A flush a handler asked for applies to this VMRUN only. */
-		v->vmcb->control.tlb_control = v->flush;
-		v->flush = TLB_CONTROL_DO_NOTHING;
+		/* The timer (watchdog, time slice) counts the guest's time
+		 * only: it runs from just before VMRUN to just after #VMEXIT,
+		 * not while the hypervisor handles an exit or prints. */
+		if (v->timer_left)
+			lapic_timer_start(v->timer_left);
 		svm_world_switch(&v->regs, v->vmcb_pa, host_save_pa);
+		if (v->timer_left)
+			v->timer_left = lapic_timer_pause();
 		v->exits++;
 		events_after_exit(v);
 		dispatch(v);
+		/* The timer may fire just as some other exit happens: the
+		 * host takes its interrupt at STGI and no INTR exit follows.
+		 * A one-shot timer will not fire again, so act on it now. */
+		if (v->state == VCPU_RUNNING && v->yield == SCHED_RUN &&
+		    lapic_timer_shots != v->watchdog_shots)
+			handle_intr(v);
 		if (v->state == VCPU_RUNNING && v->exits >= v->max_exits)
 			vcpu_stop(v, "%u exits without finishing (runaway "
 				  "guest)", v->exits);
 	}
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	events_run_begin(v);
+	vcpu_run_slice(v);
 	events_run_end(v);
 }

@@ -79,11 +79,13 @@ static const struct guest_header *check_header(const struct guest_image *img,
 
 /*
  * Page tables at the top of the window: one PML4, one PDPT, one PD with
- * 2 MiB pages identity-mapping the window and nothing else.
+ * 2 MiB pages mapping the window's addresses to its memory at @p hpa
+ * (the same addresses, unless the guest is one of several: chapter 12)
+ * and nothing else.  Returns CR3, a host-physical address.
  */
-static uint64_t map_window(void)
+static uint64_t map_window(hpa_t hpa)
 {
-	uint64_t pt = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE - GUEST_PT_BYTES;
+	uint64_t pt = hpa + GUEST_WINDOW_SIZE - GUEST_PT_BYTES;
 	uint64_t *pml4 = (uint64_t *)(uintptr_t)pt;
 	uint64_t *pdpt = pml4 + 512, *pd = pdpt + 512;
 	uint64_t a;
@@ -91,25 +93,29 @@ static uint64_t map_window(void)
 	memset(pml4, 0, GUEST_PT_BYTES);
 	pml4[0] = (pt + 0x1000) | PTE_P | PTE_RW;
 	pdpt[0] = (pt + 0x2000) | PTE_P | PTE_RW;
-	for (a = GUEST_WINDOW_BASE; a < GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
-	     a += LARGE)
-		pd[(a >> 21) & 511] = a | PTE_P | PTE_RW | PTE_PS;
+	for (a = 0; a < GUEST_WINDOW_SIZE; a += LARGE)
+		pd[((GUEST_WINDOW_BASE + a) >> 21) & 511] =
+			(hpa + a) | PTE_P | PTE_RW | PTE_PS;
 	return pt;
 }
 
-/* The guest's own descriptor for selector @p sel. */
-static uint64_t guest_desc(const struct guest_header *h, uint16_t sel)
+/* The guest's own descriptor for selector @p sel, read from @p v. */
+static uint64_t guest_desc(struct vcpu *v, const struct guest_header *h,
+			   uint16_t sel)
 {
-	return ((const uint64_t *)(uintptr_t)h->gdt)[sel >> 3];
+	const uint64_t *gdt = vcpu_guest_ptr(v, h->gdt, h->gdt_limit + 1u);
+
+	return gdt && (sel >> 3) * 8u + 8u <= h->gdt_limit + 1u ? gdt[sel >> 3] : 0;
 }
 
 /* Save-area state of a 64-bit guest at CPL 0 with paging on. */
-static void init_long_state(struct vmcb_save *s, const struct guest_header *h,
+static void init_long_state(struct vcpu *v, const struct guest_header *h,
 			    uint64_t cr3)
 {
-	uint64_t data = guest_desc(h, h->ds);
+	struct vmcb_save *s = &v->vmcb->save;
+	uint64_t data = guest_desc(v, h, h->ds);
 
-	vmcb_seg_from_desc(&s->cs, h->cs, guest_desc(h, h->cs));
+	vmcb_seg_from_desc(&s->cs, h->cs, guest_desc(v, h, h->cs));
 	vmcb_seg_from_desc(&s->ds, h->ds, data);
 	vmcb_seg_from_desc(&s->es, h->ds, data);
 	vmcb_seg_from_desc(&s->ss, h->ds, data);
@@ -140,15 +146,16 @@ static void init_long_state(struct vmcb_save *s, const struct guest_header *h,
  * inside the image, ended by a pair whose second word is 0.  NULL if
  * there is none; @p bad is set if it runs off the image.
  */
-static const uint32_t *header_list(uint64_t addr, size_t size, int *bad)
+static const uint32_t *header_list(struct vcpu *v, uint64_t addr,
+				   size_t size, int *bad)
 {
-	const uint32_t *p = (const uint32_t *)(uintptr_t)addr;
+	const uint32_t *p = vcpu_guest_ptr(v, addr, 8);
 	uint64_t end = GUEST_WINDOW_BASE + size;
 
 	if (!addr)
 		return 0;
-	for (; addr + 8 <= end; addr += 8)
-		if (((const uint32_t *)(uintptr_t)addr)[1] == 0)
+	for (; p && addr + 8 <= end; addr += 8)
+		if (((const uint32_t *)vcpu_guest_ptr(v, addr, 8))[1] == 0)
 			return p;
 	*bad = 1;
 	return 0;
@@ -160,8 +167,8 @@ static int apply_policy(struct vcpu *v, const struct guest_header *h,
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	int bad = 0;
-	const uint32_t *msrs = header_list(h->msrs, size, &bad);
-	const uint32_t *ios = header_list(h->ios, size, &bad);
+	const uint32_t *msrs = header_list(v, h->msrs, size, &bad);
+	const uint32_t *ios = header_list(v, h->ios, size, &bad);
 
 	if (bad) {
 		ksnprintf(err, n, "an intercept list runs off the image");
@@ -194,11 +201,17 @@ int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
 {
 	const struct guest_header *h = check_header(img, err, errlen);
 	struct vmcb_control *c = &v->vmcb->control;
-	uint8_t *window = (uint8_t *)(uintptr_t)GUEST_WINDOW_BASE;
+	uint8_t *window;
 	size_t size = (size_t)(img->end - img->start);
 
 	if (!h)
 		return -1;
+	/* Its memory: the window itself, or what the caller gave it. */
+	if (!v->mem_hpa)
+		v->mem_hpa = GUEST_WINDOW_BASE;
+	v->guest_lo = GUEST_WINDOW_BASE;
+	v->guest_hi = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
+	window = (uint8_t *)(uintptr_t)v->mem_hpa;
 	memset(window, 0, GUEST_WINDOW_SIZE);
 	memcpy(window, img->start, size);
 	h = (const struct guest_header *)window;
@@ -214,9 +227,7 @@ int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
 	c->asid = 1;
 	/* The guest's IF and CR8 mask only its virtual interrupts (ch. 10). */
 	c->int_ctl = INT_CTL_V_INTR_MASKING;
-	init_long_state(&v->vmcb->save, h, map_window());
-	v->guest_lo = GUEST_WINDOW_BASE;
-	v->guest_hi = GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE;
+	init_long_state(v, h, map_window(v->mem_hpa));
 	v->expect_stop = !!(h->flags & GUEST_FLAG_EXPECT_STOP);
 	return apply_policy(v, h, size, err, errlen);
 }

@@ -10,7 +10,9 @@
  * its header declares, with its own GDT, IDT and stack.
  *
  * Isolation before nested paging: none that a guest cannot undo.  The
- * guest runs on the host's physical memory; its page tables map only
+ * guest runs on the host's physical memory (the window itself, or from
+ * chapter 12, where several guests run together, 4 MiB the caller set
+ * in vcpu.mem_hpa, mapped at the window's addresses); its page tables map only
  * its window, so a stray pointer faults in the guest instead of hitting
  * the hypervisor, but the guest may rewrite its own CR3 or page tables
  * and reach any host page.  Nested paging (a later chapter) closes that.

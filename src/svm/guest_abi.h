@@ -17,9 +17,11 @@
  *     HC_PASS    2  RDI = message: one of the guest's own checks passed
  *     HC_FAIL    3  RDI = message: one of the guest's own checks failed
  *
- * Pointers are guest-virtual addresses.  Before nested paging a guest's
- * virtual, guest-physical and host-physical addresses are equal inside
- * its window (below), and the hypervisor refuses a pointer outside it.
+ * Pointers are guest-virtual addresses inside the guest's window (below);
+ * the hypervisor refuses a pointer outside it.  Before nested paging the
+ * guest's physical addresses are host-physical: its window's own memory,
+ * which is the window itself until chapter 12 runs several guests, each
+ * with 4 MiB of its own that its page tables map at the window.
  *
  * The guest image.  A guest is linked at GUEST_WINDOW_BASE and starts
  * with a struct guest_header (offsets GH_*), written by guests/rt.
@@ -60,6 +62,13 @@
  * on the first touch, with the #PF intercept, unseen by the guest.
  */
 #define HC_PAGE_OUT     8
+/**
+ * Hypercall (ch. 12): give the CPU to the next guest; this one resumes
+ * after the VMMCALL at its next turn.
+ */
+#define HC_YIELD        9
+/** Hypercall (ch. 12): how many times the timer has preempted this guest. */
+#define HC_PREEMPTED    10
 /** Return value of a hypercall that succeeded. */
 #define HC_OK           0
 /** Return value of a request the hypervisor refused (and traced why). */

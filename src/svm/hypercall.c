@@ -107,6 +107,9 @@ static hypercall_fn *const hypercalls[] = {
 	[HC_NMI] = hc_nmi,
 	[HC_VIRQ] = hc_virq,
 	[HC_PAGE_OUT] = hc_page_out,
+	/* chapter 12: sched.c */
+	[HC_YIELD] = hc_yield,
+	[HC_PREEMPTED] = hc_preempted,
 };
 
 #define NCALLS (sizeof(hypercalls) / sizeof(hypercalls[0]))
@@ -118,7 +121,8 @@ void handle_vmmcall(struct vcpu *v)
 	if (nr >= NCALLS || !hypercalls[nr]) {
 		vcpu_stop(v, "unknown hypercall %llu in RAX (the ABI has "
 			  "0 done, 1 report, 2 pass, 3 fail, 4 inject, "
-			  "5 raise_irq, 6 nmi, 7 virq, 8 page_out)",
+			  "5 raise_irq, 6 nmi, 7 virq, 8 page_out, 9 yield, "
+			  "10 preempted)",
 			  (unsigned long long)nr);
 		return;
 	}

@@ -151,7 +151,7 @@ void handle_invlpg(struct vcpu *v)
 			  (unsigned long long)v->vmcb->save.rip);
 		return;
 	}
-	invlpga(v->x.addr, v->vmcb->control.asid);
+	vcpu_invlpga(v, v->x.addr, "invlpg");
 	vcpu_skip(v);
 }
 

@@ -36,7 +36,18 @@ void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len)
 	if (gva < v->guest_lo || gva > v->guest_hi ||
 	    len > v->guest_hi - gva)
 		return 0;
-	return (void *)(uintptr_t)gva;
+	/* The loader's page tables map the window linearly (guest.c). */
+	return (void *)(uintptr_t)(v->mem_hpa + (gva - v->guest_lo));
+}
+
+void *vcpu_guest_phys(struct vcpu *v, hpa_t pa, uint64_t len)
+{
+	uint64_t size = v->guest_hi - v->guest_lo;
+
+	if (pa < v->mem_hpa || pa - v->mem_hpa > size ||
+	    len > size - (pa - v->mem_hpa))
+		return 0;
+	return (void *)(uintptr_t)pa;
 }
 
 void vcpu_skip(struct vcpu *v)

@@ -18,6 +18,7 @@
 #include "vmcb.h"
 #include "vmcb_check.h"
 #include "decode.h"
+#include "asid.h"
 #include "guest_abi.h"
 #include "kernel/palloc.h"
 
@@ -75,6 +76,12 @@ enum vcpu_state {
  * hypervisor pages guest memory out and in (HC_PAGE_OUT).
  */
 #define HV_POLICY_REINJECT (1u << 5)
+/**
+ * Ch. 12: ASIDs from the allocator with generations, TLB_CONTROL from
+ * the policy table (asid.h), INVLPGA traced, and several guests at once
+ * under the round-robin scheduler (HC_YIELD, the timer's time slice).
+ */
+#define HV_POLICY_ASID   (1u << 6)
 /** @} */
 
 /** Room for a guest's console line (chapter 7, COM1). */
@@ -106,6 +113,7 @@ struct vcpu {
 	uint32_t rules;                 /**< checker verdict before VMRUN */
 	uint64_t guest_lo;              /**< first byte a pointer may name */
 	uint64_t guest_hi;              /**< one past the last such byte */
+	hpa_t mem_hpa;                  /**< host-physical home of guest_lo */
 	unsigned policy;                /**< HV_POLICY_* of its chapter */
 	struct exit_decode x;           /**< the current exit, decoded */
 	uint8_t *msrpm;                 /**< its MSR permission map, or NULL */
@@ -131,7 +139,16 @@ struct vcpu {
 	uint64_t paged_out_gva;         /**< first address it maps */
 	uint64_t paged_out_size;        /**< bytes it maps */
 	uint64_t watchdog_shots;        /**< lapic_timer_shots at the start */
+	uint32_t timer_left;            /**< guest time left on its timer, counts */
 	uint64_t start_tsc;             /**< TSC when the guest started */
+	/* chapter 12: ASIDs and the scheduler (tlb.c, sched.c) */
+	struct asid_guest tlb;          /**< its ASID and pending flushes */
+	uint32_t tlb_why;               /**< reasons behind the last TLB_CONTROL */
+	uint8_t scheduled;              /**< one of several, under sched_run */
+	uint8_t yield;                  /**< give the CPU back (SCHED_*) */
+	unsigned preemptions;           /**< time slices the timer ended */
+	unsigned yields;                /**< HC_YIELD calls */
+	uint64_t cpu_counts;            /**< LAPIC timer counts it has run */
 };
 
 /**
@@ -174,8 +191,9 @@ uint64_t *vcpu_gpr(struct vcpu *v, unsigned n);
 /**
  * A host pointer to @p len bytes of guest memory at guest-virtual
  * address @p gva, or NULL if they are not all inside the guest's window.
- * Until nested paging (chapter 13) a guest's virtual, guest-physical
- * and host-physical addresses are equal inside its window.
+ * The loader's page tables map the window linearly onto the guest's
+ * memory at mem_hpa (the window itself for one guest at a time; memory
+ * of its own for each of several, chapter 12).
  */
 void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len);
 
@@ -195,6 +213,13 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, long err);
  * the checks VMRUN itself makes.  Returns 0, or -1 with @p why set.
  */
 int vcpu_inject_event(struct vcpu *v, uint64_t ev, const char **why);
+
+/**
+ * A host pointer to @p len bytes at @p pa in the guest's physical memory
+ * (where its page tables point), or NULL if they are not all inside it.
+ * Before nested paging, guest-physical addresses are host-physical.
+ */
+void *vcpu_guest_phys(struct vcpu *v, hpa_t pa, uint64_t len);
 
 /** Decode the instruction at the guest's RIP (decode.c); 0 or -1. */
 int vcpu_fetch_insn(struct vcpu *v, struct insn *out);
@@ -235,6 +260,51 @@ uint64_t hc_nmi(struct vcpu *v);            /**< HC_NMI */
 uint64_t hc_virq(struct vcpu *v);           /**< HC_VIRQ */
 uint64_t hc_page_out(struct vcpu *v);       /**< HC_PAGE_OUT */
 /** @} */
+/** @} */
+
+/**
+ * Stop @p v unless its chapter's policy has @p policy: hypercall
+ * @p call belongs to chapter @p chapter.  Returns 1 if it may go on.
+ */
+int hc_allowed(struct vcpu *v, unsigned policy, const char *call,
+	       unsigned chapter);
+
+/** @name Chapter 12: ASIDs, TLB control and the scheduler */
+/** @{ */
+/** The ASID state of the (one) CPU, started at the first ch. 12 VMRUN. */
+extern struct asid_cpu asid_cpu0;
+/** The nasid= cap on the ASIDs the allocator uses (0: no cap). */
+extern unsigned tlb_nasid_cap;
+/** Choose the ASID and TLB_CONTROL of the next VMRUN (traced in exit). */
+void tlb_before_vmrun(struct vcpu *v);
+/**
+ * The hypervisor changed translations @p v's TLB entries may hold
+ * (TLB_NEED_*): before chapter 12 a full flush at the next VMRUN,
+ * from chapter 12 on what the policy table says.
+ */
+void vcpu_tlb_need(struct vcpu *v, uint32_t need);
+/**
+ * One guest page at @p gva changed: INVLPGA it for the guest's ASID,
+ * traced with @p why, unless the guest holds no current ASID.
+ */
+void vcpu_invlpga(struct vcpu *v, uint64_t gva, const char *why);
+/** Why a guest gave the CPU back to the scheduler (vcpu.yield). */
+enum { SCHED_RUN, SCHED_YIELD, SCHED_PREEMPT };
+/** Time slice of the round-robin scheduler, in milliseconds. */
+#define SCHED_SLICE_MS 2
+/**
+ * Run the @p n guests in @p vs round-robin, each with its own VMCB,
+ * until every one is done or stopped.  A guest runs until it yields
+ * (HC_YIELD) or its time slice ends (the LAPIC timer); the watchdog
+ * counts the time it has run in all its slices.
+ */
+void sched_run(struct vcpu *const *vs, unsigned n);
+/** The timer ended @p v's run: 1 if that was the end of a slice. */
+int sched_preempt(struct vcpu *v);
+/** Run @p v until it is done, stopped or gives the CPU back. */
+void vcpu_run_slice(struct vcpu *v);
+uint64_t hc_yield(struct vcpu *v);          /**< HC_YIELD */
+uint64_t hc_preempted(struct vcpu *v);      /**< HC_PREEMPTED */
 /** @} */
 
 /** Run the VMCB checker before every VMRUN (vmcbcheck=on, default). */

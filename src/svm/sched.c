@@ -3,12 +3,12 @@
  * CPU, round-robin.
  *
  * A guest runs until it gives the CPU back: HC_YIELD, or the end of its
- * time slice.  The slice is the LAPIC timer of chapter 10, armed one-shot
- * for SCHED_SLICE_MS before each turn; with the INTR intercept its
- * interrupt ends the guest's run (exit 60h) whatever the guest does with
- * RFLAGS.IF.  The watchdog then counts the time a guest has run in all
- * its slices, not the time since it started, so a guest that waits for
- * its turn is not charged for the others.
+ * time slice.  The slice is SCHED_SLICE_MS of the guest's own time on the
+ * LAPIC timer of chapter 10, which the exit loop runs only while the
+ * guest runs (exit.c); with the INTR intercept its interrupt ends the
+ * guest's run (exit 60h) whatever the guest does with RFLAGS.IF.  The
+ * watchdog then counts the time a guest has run in all its slices, so a
+ * guest that waits for its turn is not charged for the others.
  *
  * Each switch to another guest is a VMRUN of another VMCB, with another
  * ASID from the allocator (tlb.c): the first time, after a new

@@ -71,6 +71,16 @@ $(BUILD)/guests/%.o: guests/%.c
 	$(CC) $(GCFLAGS) -c $< -o $@
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT) guests/guest.ld
 	$(LD) -n -T guests/guest.ld --no-warn-rwx-segments -o $@ $(GUEST_RT) $<
+# Chapter 13's other modes: real_*.S are real-mode guests (their own
+# runtime, linked at GUEST_REAL_BASE), pm32_*.S 32-bit protected mode.
+GUEST_RT16 := $(BUILD)/guests/rt/start16.o
+GUEST_RT32 := $(BUILD)/guests/rt/start32.o
+GUEST16_ELFS := $(patsubst guests/%.S,$(BUILD)/guests/%.elf,$(wildcard guests/real_*.S))
+GUEST32_ELFS := $(patsubst guests/%.S,$(BUILD)/guests/%.elf,$(wildcard guests/pm32_*.S))
+$(GUEST16_ELFS): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT16) guests/guest16.ld
+	$(LD) -n -T guests/guest16.ld --no-warn-rwx-segments -o $@ $(GUEST_RT16) $<
+$(GUEST32_ELFS): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT32) guests/guest.ld
+	$(LD) -n -T guests/guest.ld --no-warn-rwx-segments -o $@ $(GUEST_RT32) $<
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	objcopy -O binary $< $@
 .PRECIOUS: $(BUILD)/guests/%.elf $(BUILD)/guests/%.o
@@ -123,7 +133,8 @@ $(BUILD)/kernel.elf: $(KOBJS) src/linker.ld Makefile
 	    grub-file --is-x86-multiboot2 $@ || \
 	    { echo "$@: not a Multiboot2 image" >&2; exit 1; }; fi
 
--include $(KOBJS:.o=.d) $(GUEST_BINS:.bin=.d) $(GUEST_RT:.o=.d)
+-include $(KOBJS:.o=.d) $(GUEST_BINS:.bin=.d) $(GUEST_RT:.o=.d) \
+	 $(GUEST_RT16:.o=.d) $(GUEST_RT32:.o=.d)
 
 # ---- host unit tests (tests/unit): plain C, run by tests/test_unit.py ----
 HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Isrc -Itests/unit \
@@ -132,7 +143,8 @@ UNIT_LIB := src/boot/bootinfo.c src/kernel/cmdline.c src/lib/format.c src/lib/st
 	    src/svm/assess.c src/svm/features.c \
 	    $(wildcard src/svm/seg.c src/svm/vmcb_check.c src/svm/exits.c \
 		       src/svm/msrpm.c src/svm/iopm.c src/svm/insn.c src/svm/exitinfo.c \
-		       src/svm/event.c src/svm/asid.c)
+		       src/svm/event.c src/svm/asid.c src/svm/mmio.c src/svm/gwalk.c \
+		       src/svm/npt.c)
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,\
 		$(wildcard tests/unit/test_*.c))
 

@@ -69,12 +69,50 @@
 	vmmcall
 .endm
 
+#if defined(GUEST_BITS) && GUEST_BITS != 64
+/*
+ * Real-mode and 32-bit guests (chapter 13, GUEST_BITS 16 or 32 before
+ * the #include): pointers are 32-bit linear addresses in EDI, values
+ * 32 bits in ESI (guest_abi.h).  A label's address is its linear
+ * address, as the guest is linked where it is loaded.
+ */
+.macro REPORT key, reg
+	mov	\reg, %esi
+	mov	$\key, %edi
+	HYPERCALL HC_REPORT
+.endm
+.macro PASS msg
+	mov	$\msg, %edi
+	HYPERCALL HC_PASS
+.endm
+.macro FAIL msg
+	mov	$\msg, %edi
+	HYPERCALL HC_FAIL
+.endm
+/* PASS \ok if condition \cc holds in the flags, else FAIL \bad. */
+.macro VERDICT_IF32 cc, ok, bad
+	j\cc	8001f
+	FAIL	\bad
+	jmp	8002f
+8001:	PASS	\ok
+8002:
+.endm
+/* A real-mode guest's offset of label \x in its one segment. */
+#define OFF(x) ((x) - GUEST_REAL_BASE)
+#if GUEST_BITS == 32
+	.code32
+#else
+	.code16
+#endif
+#else
 /* Report the value in \reg under the key string at label \key. */
 .macro REPORT key, reg
 	mov	\reg, %rsi
 	lea	\key(%rip), %rdi
 	HYPERCALL HC_REPORT
 .endm
+
+#endif /* GUEST_BITS */
 
 /*
  * Expect an exception: the next exception or interrupt the guest's IDT
@@ -88,6 +126,7 @@
 	movq	$\resume, rt_resume(%rip)
 .endm
 
+#if !defined(GUEST_BITS) || GUEST_BITS == 64
 /* One of the guest's own checks passed or failed: message at \msg. */
 .macro PASS msg
 	lea	\msg(%rip), %rdi
@@ -97,6 +136,7 @@
 	lea	\msg(%rip), %rdi
 	HYPERCALL HC_FAIL
 .endm
+#endif
 
 /*
  * Helpers of the runtime (guests/rt/start.S).  They are SysV functions:

@@ -96,6 +96,16 @@ void ch12_asid_run(void);
 /** Chapter 12's guests. */
 extern const char *const ch12_guests[];
 
+/** Chapter 13: nested paging; guests in every mode. */
+void ch13_npt_run(void);
+/** Chapter 13's guests. */
+extern const char *const ch13_guests[];
+
+/** Chapter 14: MMIO emulation and the isolation test. */
+void ch14_mmio_run(void);
+/** Chapter 14's guests. */
+extern const char *const ch14_guests[];
+
 struct vcpu;
 
 /**

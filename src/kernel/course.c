@@ -21,6 +21,8 @@
 #define POLICY_CH10 (POLICY_CH9 | HV_POLICY_VINTR)
 #define POLICY_CH11 (POLICY_CH10 | HV_POLICY_REINJECT)
 #define POLICY_CH12 (POLICY_CH11 | HV_POLICY_ASID)
+#define POLICY_CH13 (POLICY_CH12 | HV_POLICY_NPT)
+#define POLICY_CH14 (POLICY_CH13 | HV_POLICY_MMIO)
 
 /* nasid= bounds: one usable ASID at least; 16 bits of ASIDs at most. */
 #define NASID_MIN 2
@@ -51,6 +53,10 @@ const struct chapter course_chapters[] = {
 	  1, ch11_exitintinfo_run, ch11_guests, POLICY_CH11 },
 	{ 11, 12, "asid", "ASIDs, TLB control and several guests (APM2 15.16)",
 	  1, ch12_asid_run, ch12_guests, POLICY_CH12 },
+	{ 12, 13, "npt", "nested paging (APM2 15.25)", 1,
+	  ch13_npt_run, ch13_guests, POLICY_CH13 },
+	{ 13, 14, "mmio", "MMIO emulation and isolation (APM2 15.25.6)", 1,
+	  ch14_mmio_run, ch14_guests, POLICY_CH14 },
 };
 
 const char *course_only_guest = "";

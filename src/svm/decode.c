@@ -5,6 +5,7 @@
 #include "vcpu.h"
 #include "exits.h"
 #include "kernel/trace.h"
+#include "lib/string.h"
 
 /*
  * Exits caused by an instruction at the saved RIP: the hypervisor may
@@ -23,19 +24,38 @@ static int is_instruction_exit(uint64_t code)
 	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_XSETBV;
 }
 
+unsigned vcpu_read_guest(struct vcpu *v, uint64_t gva, void *buf,
+			 unsigned len)
+{
+	unsigned done = 0;
+
+	/* A page at a time: each page may live anywhere in host memory. */
+	while (done < len) {
+		uint64_t at = gva + done;
+		unsigned chunk = (unsigned)(PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+		const void *p;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		p = vcpu_guest_ptr(v, at, chunk);
+		if (!p)
+			break;
+		memcpy((uint8_t *)buf + done, p, chunk);
+		done += chunk;
+	}
+	return done;
+}
+
 int vcpu_fetch_insn(struct vcpu *v, struct insn *out)
 {
 	uint64_t rip = v->vmcb->save.cs.base + v->vmcb->save.rip;
-	uint64_t room = v->guest_hi > rip ? v->guest_hi - rip : 0;
-	const uint8_t *p = vcpu_guest_ptr(v, rip, 1);
-	unsigned mode = v->vmcb->save.cs.attrib & SEG_ATTR_L ? 64 :
-			v->vmcb->save.cs.attrib & SEG_ATTR_DB ? 32 : 16;
+	uint8_t bytes[INSN_MAX_LEN];
+	unsigned n;
 
-	if (!p)
-		return -1;
-	if (room > INSN_MAX_LEN)
-		room = INSN_MAX_LEN;
-	return insn_decode(p, (unsigned)room, mode, out);
+	if (vcpu_code_bits(v) != 64)
+		rip = (uint32_t)rip;
+	n = vcpu_read_guest(v, rip, bytes, sizeof(bytes));
+	return n ? insn_decode(bytes, n, vcpu_code_bits(v), out) : -1;
 }
 
 /* Fetch and decode the instruction at the guest's RIP. */

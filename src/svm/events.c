@@ -402,7 +402,8 @@ static uint64_t *leaf_entry(struct vcpu *v, uint64_t gva, uint64_t *size)
 
 	for (level = 4; level >= 1; level--) {
 		shift = 12 + 9 * (level - 1);
-		e = vcpu_guest_phys(v, table + ((gva >> shift) & 511) * 8, 8);
+		e = vcpu_guest_phys(v, gpa(table + ((gva >> shift) & 511) * 8),
+				    8);
 		if (!e || !(*e & PTE_P))
 			return 0;
 		if (level == 1 || (level <= 3 && (*e & PTE_PS))) {

@@ -68,6 +68,8 @@ static exit_handler_fn *const exit_handlers[] = {
 	[SVM_EXIT_INTR] = handle_intr,
 	[SVM_EXIT_NMI] = handle_nmi,
 	[SVM_EXIT_VINTR] = handle_vintr,
+	/* chapters 13-14: nested.c, mmio_dev.c */
+	[SVM_EXIT_NPF] = handle_npf,
 };
 
 #define NHANDLERS (sizeof(exit_handlers) / sizeof(exit_handlers[0]))

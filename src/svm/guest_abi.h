@@ -18,7 +18,10 @@
  *     HC_FAIL    3  RDI = message: one of the guest's own checks failed
  *
  * Pointers are guest-virtual addresses inside the guest's window (below);
- * the hypervisor refuses a pointer outside it.  Before nested paging the
+ * the hypervisor refuses a pointer outside it.  A guest that is not in
+ * 64-bit mode (chapter 13's real-mode and 32-bit guests) passes 32-bit
+ * linear addresses in EDI and 32-bit values in ESI; the hypervisor
+ * ignores the upper halves.  Before nested paging the
  * guest's physical addresses are host-physical: its window's own memory,
  * which is the window itself until chapter 12 runs several guests, each
  * with 4 MiB of its own that its page tables map at the window.
@@ -69,6 +72,46 @@
 #define HC_YIELD        9
 /** Hypercall (ch. 12): how many times the timer has preempted this guest. */
 #define HC_PREEMPTED    10
+/**
+ * Hypercall (ch. 13): change the nested page-table entry of the guest
+ * RAM page at guest-physical RDI to protection RSI (NPT_R 1, NPT_W 2,
+ * NPT_X 4, NPT_RSV 8: src/svm/npt.h; 0 unmaps it).  The page is then
+ * watched: the first #NPF on it is recorded (HC_NPF_INFO) and the page
+ * gets its old protection back, so the faulting access completes.
+ * Returns HC_REFUSED if RDI is not a mapped page of the guest's RAM.
+ */
+#define HC_NPT_SET      11
+/**
+ * Hypercall (ch. 13): what the hypervisor saw of #NPF so far, selected
+ * by RDI (HC_NPF_*): returned in RAX.
+ */
+#define HC_NPF_INFO     12
+/**
+ * Hypercall (ch. 13): a dirty-tracking checkpoint: every RAM page of the
+ * guest is write-protected in the nested page table and the dirty log
+ * is emptied; a write fault then logs the page and makes it writable.
+ */
+#define HC_DIRTY_START  13
+/**
+ * Hypercall (ch. 13): copy the dirty log (guest-physical page addresses,
+ * ascending, 8 bytes each) to the buffer at RDI, at most RSI entries;
+ * returns the number of dirty pages (which may exceed RSI).
+ */
+#define HC_DIRTY_LIST   14
+/**
+ * Hypercall (ch. 14, the isolation test): the host-physical address of
+ * the hypervisor's secret page, as an attacker who had learned it would
+ * know it.  Knowing an address must not be enough to reach it.
+ */
+#define HC_HV_ADDRESS   15
+/** @name HC_NPF_INFO selectors (RDI) */
+/** @{ */
+#define HC_NPF_LAST_INFO1  0    /**< EXITINFO1 of the last watched-page #NPF */
+#define HC_NPF_LAST_GPA    1    /**< EXITINFO2 (the guest-physical address) */
+#define HC_NPF_COUNT       2    /**< #NPF exits of this guest so far */
+#define HC_NPF_DEMAND      3    /**< pages mapped on first touch so far */
+#define HC_NPF_VOID        4    /**< accesses to no memory (ch. 14) so far */
+/** @} */
 /** Return value of a hypercall that succeeded. */
 #define HC_OK           0
 /** Return value of a request the hypervisor refused (and traced why). */
@@ -85,13 +128,38 @@
 #define GUEST_WINDOW_BASE  0x400000
 /** Size of the window: image, stack and the guest's page tables. */
 #define GUEST_WINDOW_SIZE  0x400000
-/** The loader's page tables take the window's top 3 pages... */
-#define GUEST_PT_BYTES     0x3000
+/**
+ * The loader's page tables take the window's top 4 pages (PML4, PDPT,
+ * the directory of the first GiB and, under nested paging, one for the
+ * MMIO device's GiB)...
+ */
+#define GUEST_PT_BYTES     0x4000
 /** ...and the stack the 64 KiB below them. */
 #define GUEST_STACK_BYTES  0x10000
 
-/** A guest's mode: 64-bit long mode with paging. */
+/**
+ * @name Guest modes (GH_MODE)
+ * Before nested paging every guest runs in long mode; from chapter 13 a
+ * guest may start in any of these (guest.c sets the VMCB accordingly).
+ */
+/** @{ */
+/** 64-bit long mode, on page tables the loader builds in guest memory. */
 #define GUEST_MODE_LONG    64
+/** Real mode: CR0.PE = 0, linked at GUEST_REAL_BASE (guests/guest16.ld). */
+#define GUEST_MODE_REAL    16
+/** 32-bit protected mode with flat segments and CR0.PG = 0. */
+#define GUEST_MODE_PROT32  32
+/** 32-bit protected mode with 32-bit paging (4 KiB pages, no PAE). */
+#define GUEST_MODE_PAGED32 33
+/** @} */
+/** Where a real-mode guest is linked and loaded: segment 1000h. */
+#define GUEST_REAL_BASE    0x10000
+/**
+ * With nested paging (ch. 13), a guest's RAM: guest-physical addresses
+ * [0, GUEST_RAM_SIZE).  Its image, stack and page tables are mapped when
+ * it is loaded; any other RAM page when the guest first touches it.
+ */
+#define GUEST_RAM_SIZE     0x800000
 
 /** Header flag: the guest is meant to be stopped by the hypervisor. */
 #define GUEST_FLAG_EXPECT_STOP  (1 << 0)
@@ -179,6 +247,28 @@
 /** ...and a byte FIFO of HV_DEV_FIFO_SIZE bytes (reads pop, writes push). */
 #define HV_DEV_FIFO         0x5a8
 #define HV_DEV_FIFO_SIZE    64          /**< bytes the FIFO holds */
+
+/*
+ * The MMIO device (chapter 14): one page of registers at a guest-physical
+ * address the nested page table never maps, so every access is an #NPF
+ * that the hypervisor decodes and emulates.  Registers are 8 bytes wide
+ * and may be accessed with 1, 2, 4 or 8 bytes inside one register.
+ */
+#define HV_MMIO_BASE        0xC0000000
+#define HV_MMIO_ID          0x00        /**< read-only: HV_MMIO_ID_VALUE */
+#define HV_MMIO_ID_VALUE    0x4f494d4d4c4d5653 /**< "SVMLMMIO", little-endian */
+#define HV_MMIO_STATUS      0x08        /**< read-only: accesses before this one */
+#define HV_MMIO_DATA        0x10        /**< read-write data register */
+#define HV_MMIO_ADDR        0x18        /**< read-write: an address the device never uses (no DMA) */
+#define HV_MMIO_REGS        0x20        /**< bytes of registers; the rest of the page reads all ones */
+/**
+ * The secret the hypervisor keeps in its own memory (chapter 14's
+ * isolation test), repeated over one page.  A guest searching for it
+ * must compute it, so that its own image never holds it:
+ * HV_SECRET = HV_SECRET_MASKED ^ HV_SECRET_KEY.
+ */
+#define HV_SECRET_MASKED    0x1a2b3c4d5e6f7081
+#define HV_SECRET_KEY       0x4c3e2f1d0a9b8c7d
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

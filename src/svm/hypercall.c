@@ -33,7 +33,7 @@ static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
 /* The string argument in RDI, or NULL after stopping the guest. */
 static const char *string_arg(struct vcpu *v, char *buf)
 {
-	if (guest_string(v, v->regs.rdi, buf) == 0)
+	if (guest_string(v, vcpu_abi_arg(v, v->regs.rdi), buf) == 0)
 		return buf;
 	vcpu_stop(v, "hypercall %llu: RDI=0x%llx is not a string of fewer "
 		  "than %u bytes inside the guest",
@@ -51,16 +51,16 @@ static uint64_t hc_done(struct vcpu *v)
 static uint64_t hc_report(struct vcpu *v)
 {
 	char key[HC_STRING_MAX];
+	uint64_t value = vcpu_abi_arg(v, v->regs.rsi);
 
 	if (!string_arg(v, key))
 		return HC_OK;
 	kprintf("  report %s = %llu (0x%llx)\n", key,
-		(unsigned long long)v->regs.rsi,
-		(unsigned long long)v->regs.rsi);
+		(unsigned long long)value, (unsigned long long)value);
 	trace_begin("guest_report");
 	trace_str("guest", v->name);
 	trace_str("key", key);
-	trace_u64("value", v->regs.rsi);
+	trace_u64("value", value);
 	trace_end();
 	return HC_OK;
 }
@@ -110,6 +110,12 @@ static hypercall_fn *const hypercalls[] = {
 	/* chapter 12: sched.c */
 	[HC_YIELD] = hc_yield,
 	[HC_PREEMPTED] = hc_preempted,
+	/* chapter 13: nested.c; chapter 14: mmio_dev.c */
+	[HC_NPT_SET] = hc_npt_set,
+	[HC_NPF_INFO] = hc_npf_info,
+	[HC_DIRTY_START] = hc_dirty_start,
+	[HC_DIRTY_LIST] = hc_dirty_list,
+	[HC_HV_ADDRESS] = hc_hv_address,
 };
 
 #define NCALLS (sizeof(hypercalls) / sizeof(hypercalls[0]))
@@ -122,7 +128,8 @@ void handle_vmmcall(struct vcpu *v)
 		vcpu_stop(v, "unknown hypercall %llu in RAX (the ABI has "
 			  "0 done, 1 report, 2 pass, 3 fail, 4 inject, "
 			  "5 raise_irq, 6 nmi, 7 virq, 8 page_out, 9 yield, "
-			  "10 preempted)",
+			  "10 preempted, 11 npt_set, 12 npf_info, "
+			  "13 dirty_start, 14 dirty_list, 15 hv_address)",
 			  (unsigned long long)nr);
 		return;
 	}

@@ -1,7 +1,9 @@
 /*
  * insn.c - the instruction decoder of insn.h: prefixes, REX, opcode,
  * ModRM, SIB, displacement and immediate (AMD64 APM volume 3, chapter 1
- * "Instruction Encoding"), for the instructions svmlab intercepts.
+ * "Instruction Encoding"), for the instructions svmlab intercepts and,
+ * from chapter 14, the MOV forms that can touch emulated MMIO (APM3
+ * "MOV", opcode map table A-1).
  */
 #include "insn.h"
 #include "lib/string.h"
@@ -13,6 +15,9 @@ enum {
 	OP_IMM8,        /* an 8-bit immediate */
 	OP_MODRM,       /* a ModRM operand */
 	OP_MODRM_REG,   /* ModRM whose mod is ignored: always a register */
+	OP_MODRM_MEM,   /* ModRM that must name memory (mod 0-2) */
+	OP_MEM_IMM8,    /* memory ModRM with reg 0, then an imm8 */
+	OP_MEM_IMMZ,    /* memory ModRM with reg 0, then imm16 or imm32 */
 };
 
 /* The one-byte map: opcode -> what follows, 0 if unknown. */
@@ -29,6 +34,18 @@ static uint8_t one_byte(uint8_t op)
 	case 0xcd:                                      /* INT n */
 	case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* IN/OUT imm8 */
 		return OP_IMM8;
+	/*
+	 * MOV between a register and memory, the instructions an MMIO
+	 * access is made of (chapter 14).  Only their memory forms: a
+	 * register-to-register MOV never exits, so the decoder has no
+	 * business stepping over one.
+	 */
+	case 0x88: case 0x89: case 0x8a: case 0x8b:     /* MOV r/m, r; r, r/m */
+		return OP_MODRM_MEM;
+	case 0xc6:                                      /* MOV r/m8, imm8 */
+		return OP_MEM_IMM8;
+	case 0xc7:                                      /* MOV r/m, imm16/32 */
+		return OP_MEM_IMMZ;
 	default:
 		return 0;
 	}
@@ -210,14 +227,26 @@ int insn_decode(const uint8_t *buf, unsigned avail, unsigned mode,
 	in.opcode = (uint8_t)op;
 	if (!what)
 		return -1;
-	if ((what == OP_MODRM || what == OP_MODRM_REG) &&
+	if (what != OP_NONE && what != OP_IMM8 &&
 	    modrm(buf, avail, &pos, &in, what == OP_MODRM_REG) < 0)
 		return -1;
-	if (what == OP_IMM8) {
+	if ((what == OP_MODRM_MEM || what == OP_MEM_IMM8 ||
+	     what == OP_MEM_IMMZ) && in.mod == 3)
+		return -1;              /* register form: never exits */
+	/*
+	 * C6 and C7 are group 11: only reg 0 is MOV.  The reg field is an
+	 * opcode extension here, so REX.R does not count.
+	 */
+	if ((what == OP_MEM_IMM8 || what == OP_MEM_IMMZ) &&
+	    ((in.modrm >> 3) & 7) != 0)
+		return -1;
+	if (what == OP_IMM8 || what == OP_MEM_IMM8)
 		in.imm_size = 1;
-		if (take(buf, avail, &pos, 1, 0, &in.imm) < 0)
-			return -1;
-	}
+	else if (what == OP_MEM_IMMZ)   /* imm16 with 16-bit operands */
+		in.imm_size = in.opsize == 2 ? 2 : 4;
+	if (in.imm_size &&
+	    take(buf, avail, &pos, in.imm_size, 0, &in.imm) < 0)
+		return -1;
 	in.len = (uint8_t)pos;
 	*out = in;
 	return 0;

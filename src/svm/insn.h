@@ -15,8 +15,13 @@
  * OUT, INS, OUTS and UD2's neighbours, and the 0F map's CPUID, RDTSC,
  * RDTSCP, RDPMC, RDMSR, WRMSR, INVD, WBINVD, MOV CR/DR, CLTS, UD2, the
  * 0F 00 and 0F 01 groups (descriptor tables, LMSW, INVLPG, MONITOR,
- * MWAIT, XSETBV, the SVM instructions).  Anything else is refused, so a
- * hypervisor never steps over an instruction it did not understand.
+ * MWAIT, XSETBV, the SVM instructions).  For MMIO emulation (chapter
+ * 14) it also knows the memory forms of MOV: 88/89 (store a register),
+ * 8A/8B (load a register) and C6/C7 with reg 0 (store an immediate).
+ * Their register-only forms (mod 3) and the other members of the C6/C7
+ * group are refused: they cannot fault on an MMIO page.  Anything else
+ * is refused, so a hypervisor never steps over an instruction it did
+ * not understand.
  */
 #ifndef SVMLAB_SVM_INSN_H
 #define SVMLAB_SVM_INSN_H
@@ -53,7 +58,12 @@ struct insn {
 	uint8_t imm_size;       /**< immediate bytes: 0, 1, 2 or 4 */
 	uint8_t rip_relative;   /**< 64-bit mode, mod 0, rm 5: disp(%rip) */
 	int32_t disp;           /**< the displacement, sign-extended */
-	uint32_t imm;           /**< the immediate, zero-extended */
+	/**
+	 * The immediate, zero-extended.  C7 has an imm16 with 16-bit
+	 * operands and an imm32 otherwise; with REX.W the CPU sign-extends
+	 * that imm32 to 64 bits, which is left to the user (mmio.c).
+	 */
+	uint32_t imm;
 };
 
 /**

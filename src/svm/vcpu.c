@@ -6,6 +6,9 @@
 #include "vmcb_check.h"
 #include "event.h"
 #include "kernel/trace.h"
+#include "arch/cr.h"
+#include "arch/msr.h"
+#include "seg.h"
 
 uint64_t *vcpu_gpr(struct vcpu *v, unsigned n)
 {
@@ -31,8 +34,26 @@ uint64_t *vcpu_gpr(struct vcpu *v, unsigned n)
 	}
 }
 
+unsigned vcpu_code_bits(const struct vcpu *v)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+
+	if ((s->efer & EFER_LMA) && (s->cs.attrib & SEG_ATTR_L))
+		return 64;
+	if (!(s->cr0 & CR0_PE))
+		return 16;
+	return s->cs.attrib & SEG_ATTR_DB ? 32 : 16;
+}
+
+uint64_t vcpu_abi_arg(const struct vcpu *v, uint64_t reg)
+{
+	return vcpu_code_bits(v) == 64 ? reg : (uint32_t)reg;
+}
+
 void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len)
 {
+	if (v->nested)
+		return nested_guest_ptr(v, gva, len);
 	if (gva < v->guest_lo || gva > v->guest_hi ||
 	    len > v->guest_hi - gva)
 		return 0;
@@ -40,10 +61,15 @@ void *vcpu_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len)
 	return (void *)(uintptr_t)(v->mem_hpa + (gva - v->guest_lo));
 }
 
-void *vcpu_guest_phys(struct vcpu *v, hpa_t pa, uint64_t len)
+void *vcpu_guest_phys(struct vcpu *v, gpa_t g, uint64_t len)
 {
 	uint64_t size = v->guest_hi - v->guest_lo;
+	/* Before nested paging a guest-physical address is host-physical:
+	 * the one place the two are equated. */
+	hpa_t pa = gpa_raw(g);
 
+	if (v->nested)
+		return nested_host(v, g, len);
 	if (pa < v->mem_hpa || pa - v->mem_hpa > size ||
 	    len > size - (pa - v->mem_hpa))
 		return 0;

@@ -19,6 +19,7 @@
 #include "vmcb_check.h"
 #include "decode.h"
 #include "asid.h"
+#include "npt.h"
 #include "guest_abi.h"
 #include "kernel/palloc.h"
 
@@ -82,7 +83,39 @@ enum vcpu_state {
  * under the round-robin scheduler (HC_YIELD, the timer's time slice).
  */
 #define HV_POLICY_ASID   (1u << 6)
+/**
+ * Ch. 13: nested paging: every guest in its own guest-physical space
+ * (nested.c), demand paging, dirty tracking and watched pages on #NPF,
+ * guests in real mode and 32-bit protected mode.
+ */
+#define HV_POLICY_NPT    (1u << 7)
+/**
+ * Ch. 14: MMIO: an #NPF outside the guest's RAM is emulated: the
+ * device's registers (mmio_dev.c), or no memory at all ("void": reads
+ * give all ones, writes are dropped), through the instruction decoder.
+ */
+#define HV_POLICY_MMIO   (1u << 8)
 /** @} */
+
+/** Pages of guest RAM (GUEST_RAM_SIZE) that dirty tracking covers. */
+#define VCPU_RAM_PAGES (GUEST_RAM_SIZE / PAGE_SIZE)
+/** Pages a guest may have watched at once (HC_NPT_SET). */
+#define VCPU_WATCH_MAX 4
+
+/** A page the guest asked to protect (HC_NPT_SET): restored on #NPF. */
+struct npt_watch {
+	uint64_t gpa;                   /**< the guest-physical page */
+	hpa_t hpa;                      /**< the host page behind it */
+	unsigned prot;                  /**< its protection before */
+	uint8_t used;                   /**< this slot is in use */
+};
+
+/** What the MMIO device of chapter 14 holds (mmio_dev.c). */
+struct mmio_device {
+	uint64_t data;                  /**< HV_MMIO_DATA */
+	uint64_t addr;                  /**< HV_MMIO_ADDR */
+	uint64_t accesses;              /**< HV_MMIO_STATUS: accesses so far */
+};
 
 /** Room for a guest's console line (chapter 7, COM1). */
 #define VCPU_CONSOLE_MAX 80
@@ -149,6 +182,18 @@ struct vcpu {
 	unsigned preemptions;           /**< time slices the timer ended */
 	unsigned yields;                /**< HC_YIELD calls */
 	uint64_t cpu_counts;            /**< LAPIC timer counts it has run */
+	/* chapters 13-14: nested paging and MMIO (nested.c, mmio_dev.c) */
+	uint8_t nested;                 /**< it runs under its own NPT */
+	uint8_t dirty_on;               /**< dirty tracking since HC_DIRTY_START */
+	struct npt npt;                 /**< its nested page table */
+	struct npt_watch watch[VCPU_WATCH_MAX]; /**< pages HC_NPT_SET changed */
+	uint64_t dirty[VCPU_RAM_PAGES / 64]; /**< pages written since the checkpoint */
+	uint64_t npf_count;             /**< #NPF exits */
+	uint64_t npf_demand;            /**< pages mapped on first touch */
+	uint64_t npf_void;              /**< accesses to no memory */
+	uint64_t npf_last_info1;        /**< EXITINFO1 of the last watched #NPF */
+	uint64_t npf_last_gpa;          /**< its guest-physical address */
+	struct mmio_device mmio;        /**< the chapter 14 device */
 };
 
 /**
@@ -217,9 +262,17 @@ int vcpu_inject_event(struct vcpu *v, uint64_t ev, const char **why);
 /**
  * A host pointer to @p len bytes at @p pa in the guest's physical memory
  * (where its page tables point), or NULL if they are not all inside it.
- * Before nested paging, guest-physical addresses are host-physical.
+ * Before nested paging, guest-physical addresses are host-physical;
+ * under nested paging the NPT says where they are.
  */
-void *vcpu_guest_phys(struct vcpu *v, hpa_t pa, uint64_t len);
+void *vcpu_guest_phys(struct vcpu *v, gpa_t pa, uint64_t len);
+
+/**
+ * Copy up to @p len bytes at guest-virtual @p gva into @p buf; returns
+ * how many could be read (they stop at the first unreadable page).
+ */
+unsigned vcpu_read_guest(struct vcpu *v, uint64_t gva, void *buf,
+			 unsigned len);
 
 /** Decode the instruction at the guest's RIP (decode.c); 0 or -1. */
 int vcpu_fetch_insn(struct vcpu *v, struct insn *out);
@@ -305,6 +358,56 @@ int sched_preempt(struct vcpu *v);
 void vcpu_run_slice(struct vcpu *v);
 uint64_t hc_yield(struct vcpu *v);          /**< HC_YIELD */
 uint64_t hc_preempted(struct vcpu *v);      /**< HC_PREEMPTED */
+/** @} */
+
+/** @name Chapters 13-14: nested paging and MMIO (nested.c, mmio_dev.c) */
+/** @{ */
+/**
+ * Give @p v a nested page table of its own and turn NP_ENABLE on; its
+ * guest-physical space is empty until nested_populate or a #NPF fills
+ * it.  Returns 0 or an NPT error (npt.h).
+ */
+int nested_init(struct vcpu *v);
+/**
+ * Back [@p g, @p g + @p len) of @p v's guest-physical space with new
+ * host pages, contiguous in host memory, mapped read-write-execute with
+ * 4 KiB pages.  Returns the host pointer to the first (for the loader).
+ */
+void *nested_populate(struct vcpu *v, gpa_t g, uint64_t len);
+/**
+ * The host pointer behind guest-physical @p g, if @p len bytes from it
+ * are mapped in the same page; else NULL.
+ */
+void *nested_host(const struct vcpu *v, gpa_t g, uint64_t len);
+/** Translate @p gva through the guest's own paging (gwalk.c); 0 or -1. */
+int nested_translate(struct vcpu *v, uint64_t gva, gpa_t *out);
+/**
+ * vcpu_guest_ptr under nested paging: @p len bytes at guest-virtual
+ * @p gva, through the guest's page tables and the NPT, if they are
+ * contiguous in host memory; else NULL.
+ */
+void *nested_guest_ptr(struct vcpu *v, uint64_t gva, uint64_t len);
+/**
+ * A hypercall argument as the guest meant it: all 64 bits in 64-bit
+ * mode, the low 32 in real and 32-bit modes (guest_abi.h).
+ */
+uint64_t vcpu_abi_arg(const struct vcpu *v, uint64_t reg);
+/** 64, 32 or 16: the guest's code size, from CS and EFER.LMA. */
+unsigned vcpu_code_bits(const struct vcpu *v);
+void handle_npf(struct vcpu *v);            /**< #NPF (400h), nested.c */
+/** Ch. 14: an #NPF outside RAM: the device, or no memory (mmio_dev.c). */
+void mmio_npf(struct vcpu *v, uint64_t gpa, struct npf_info f);
+uint64_t hc_npt_set(struct vcpu *v);        /**< HC_NPT_SET */
+uint64_t hc_npf_info(struct vcpu *v);       /**< HC_NPF_INFO */
+uint64_t hc_dirty_start(struct vcpu *v);    /**< HC_DIRTY_START */
+uint64_t hc_dirty_list(struct vcpu *v);     /**< HC_DIRTY_LIST */
+uint64_t hc_hv_address(struct vcpu *v);     /**< HC_HV_ADDRESS */
+/** Fill the hypervisor's secret page (chapter 14). */
+void hv_secret_init(void);
+/** 1 if the secret page still holds only the secret. */
+int hv_secret_intact(void);
+/** FNV-1a of the kernel's code and read-only data and the secret page. */
+uint64_t hv_checksum(void);
 /** @} */
 
 /** Run the VMCB checker before every VMRUN (vmcbcheck=on, default). */

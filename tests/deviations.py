@@ -25,6 +25,18 @@ class Deviation:
 
 DEVIATIONS = [
     Deviation(
+        id="qemu-npf-rsv-without-p",
+        emu="qemu",
+        topic="#NPF for a reserved bit in a nested entry",
+        apm="APM2 §15.25.6: the #NPF error code is a page-fault error "
+            "code; a reserved-bit fault is on a present entry, so P=1 "
+            "with RSV=1 (EXITINFO1 0x1_0000_000D for a user read)",
+        actual="TCG reports RSV=1 with P=0 (EXITINFO1 0x1_0000_000C), as "
+               "kvm-unit-tests' npt_rsv tests also found",
+        pinned_by="tests/test_ch13_npt.py::test_qemu_rsv_fault_clears_p",
+        value=0x10000000C,
+    ),
+    Deviation(
         id="bochs-generic-svm-cpuid",
         emu="bochs",
         topic="CPUID SVM bit of the generic model",

@@ -285,6 +285,8 @@ uint64_t hc_dirty_list(struct vcpu *v)
 static void trace_npf(struct vcpu *v, uint64_t info1, uint64_t g,
 		      const char *action)
 {
+	struct npt_leaf leaf;
+	hpa_t h = npt_lookup(&v->npt, gpa(g), &leaf) == 0 ? leaf.hpa : 0;
 	char flags[48];
 
 	npf_format(flags, sizeof(flags), info1);
@@ -296,6 +298,7 @@ static void trace_npf(struct vcpu *v, uint64_t info1, uint64_t g,
 	trace_u64("info1", info1);
 	trace_str("flags", flags);
 	trace_str("action", action);
+	trace_u64("hpa", h);
 	trace_end();
 }
 
@@ -358,6 +361,12 @@ void handle_npf(struct vcpu *v)
 			set_page(v, w->gpa, w->prot);
 		w->used = 0;
 		trace_npf(v, info1, g, "watched");
+	} else if (npt_lookup(&v->npt, gpa(g), &leaf) == 0 &&
+		   !(leaf.prot & NPT_RSV) && (!f.write || (leaf.prot & NPT_W)) &&
+		   (!f.fetch || (leaf.prot & NPT_X))) {
+		/* The table allows it now: a TLB entry older than a change
+		 * that added a permission.  The retry walks the table. */
+		trace_npf(v, info1, g, "spurious");
 	} else if (!f.present && g < GUEST_RAM_SIZE) {
 		demand_map(v, g, f.write);
 		trace_npf(v, info1, g, "demand");

@@ -148,7 +148,7 @@ struct npt {
 
 /** What npt_lookup found for one guest-physical address. */
 struct npt_leaf {
-	hpa_t hpa;          /**< host-physical address of the gpa asked for, offset included */
+	hpa_t hpa;          /**< where the gpa asked for is: offset included */
 	uint64_t size;      /**< the page's size: NPT_4K, NPT_2M or NPT_1G */
 	unsigned prot;      /**< NPT_R, NPT_W, NPT_X and NPT_RSV */
 	uint64_t *entry;    /**< the leaf entry itself */
@@ -210,9 +210,10 @@ const char *npt_strerror(int err);
  * constants are SVM_EXITINFO1_NPF_* in vmcb.h.
  */
 struct npf_info {
-	uint8_t present;    /**< bit 0, P: the entry was present (a protection or reserved-bit fault) */
+	/** Bit 0, P: the entry was present (a protection or RSV fault). */
+	uint8_t present;
 	uint8_t write;      /**< bit 1, RW: a write */
-	uint8_t user;       /**< bit 2, US: a user access (always, for nested walks) */
+	uint8_t user;       /**< bit 2, US: a user access (nested: always) */
 	uint8_t rsv;        /**< bit 3, RSV: a reserved bit was set */
 	uint8_t fetch;      /**< bit 4, ID: an instruction fetch */
 	uint8_t final;      /**< bit 32: at the final guest-physical address */

@@ -1,5 +1,5 @@
 /*
- * test_gwalk.c - host tests of the guest page-table walker (chapter 14).
+ * test_gwalk.c - host tests of the guest page-table walker (chapter 13).
  *
  * Each test builds the guest's page tables in a fake guest-physical
  * memory of 64 pages, from the entry formats of APM2 §5.2 "Legacy-Mode

@@ -24,6 +24,7 @@
 #include "kernel/trace.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "kernel/lab.h"
 
 extern char __kernel_start[], __extable_end[];
 
@@ -134,6 +135,28 @@ static void insn_bytes(struct vcpu *v, char *buf, size_t n)
 					 i ? " " : "", b[i]);
 }
 
+/*
+ * The access the instruction at RIP makes: fetched through the guest's
+ * page tables, decoded, and checked against what EXITINFO1 says.
+ * Returns NULL, or why it cannot be emulated.
+ */
+static const char *decode_access(struct vcpu *v, struct npf_info f,
+				 struct insn *in, struct mmio_op *op)
+{
+	const char *why = 0;
+
+	/* LAB 14 BEGIN decode_access: fetch, decode, check against EXITINFO1 */
+	if (vcpu_fetch_insn(v, in) < 0)
+		return "its bytes cannot be read, or are not an instruction "
+		       "the decoder knows (MOV 88 89 8A 8B C6 C7)";
+	if (mmio_op_from_insn(in, op, &why) < 0)
+		return why;
+	if (op->write != f.write)
+		return "its direction is not what EXITINFO1 says";
+	return 0;
+	/* LAB 14 END */
+}
+
 void mmio_npf(struct vcpu *v, uint64_t g, struct npf_info f)
 {
 	struct insn in;
@@ -149,16 +172,7 @@ void mmio_npf(struct vcpu *v, uint64_t g, struct npf_info f)
 			  "an instruction fetch, but" : "a page-table walk, but");
 		return;
 	}
-	/* LAB 14 BEGIN mmio_npf: fetch, decode, check against EXITINFO1 */
-	if (vcpu_fetch_insn(v, &in) < 0)
-		why = "its bytes cannot be read, or are not an instruction "
-		      "the decoder knows (MOV 88 89 8A 8B C6 C7)";
-	else if (mmio_op_from_insn(&in, &op, &why) < 0)
-		;
-	else if (op.write != f.write)
-		why = "its direction is not what EXITINFO1 says";
-	else
-		why = 0;
+	why = decode_access(v, f, &in, &op);
 	if (why) {
 		insn_bytes(v, bytes, sizeof(bytes));
 		vcpu_stop(v, "cannot emulate the access to guest-physical "
@@ -167,7 +181,6 @@ void mmio_npf(struct vcpu *v, uint64_t g, struct npf_info f)
 			  (unsigned long long)v->vmcb->save.rip, bytes, why);
 		return;
 	}
-	/* LAB 14 END */
 	if (device && (off & 7) + op.size > 8) {
 		vcpu_stop(v, "MMIO access of %u bytes at offset 0x%llx crosses "
 			  "a register boundary", op.size,

@@ -9,11 +9,12 @@
  * only) and is even told the page's host-physical address H
  * (HC_HV_ADDRESS).  It then tries everything a guest kernel can do:
  *
- *   b. read every qword of its RAM, guest-physical 0-8 MiB.  It finds
- *      nothing: its RAM is pages the hypervisor gave it, zeroed, and the
- *      secret was never copied there.  To show the scan would see a
- *      value that is there, it stores the secret's complement once and
- *      counts it too (exactly one hit).
+ *   b. compare every qword of its RAM, guest-physical 0-8 MiB, with
+ *      the secret.  It finds nothing: its RAM is pages the hypervisor
+ *      gave it, zeroed, and the secret was never copied there.  To show
+ *      that the search would see a value that is there, it stores the
+ *      secret's complement once, at 64 KiB, and the same search finds
+ *      it exactly there.
  *   c. build its own page tables and point a 2 MiB page at "H".  This is
  *      the heart of the matter: every physical address the guest can
  *      name is guest-physical, and the nested page table, which only the
@@ -54,11 +55,12 @@ GUEST_MODE(GUEST_MODE_LONG)
 #define RAM_ALIAS  0x200000             /* guest-physical frame aliased */
 #define RAM_OFF    0x1238               /* where in it the marker goes */
 #define TOP        0x100000000          /* probe up to 4 GiB */
+#define CANARY_AT  0x10000              /* ~secret, once: the control */
 
 	.section .rodata
 k_scan_bytes:	.asciz	"scan_bytes"
 k_scan_match:	.asciz	"scan_matches"
-k_scan_canary:	.asciz	"scan_canary"
+k_scan_canary:	.asciz	"scan_canary_at"
 k_hv_address:	.asciz	"hv_address"
 k_hv_in_ram:	.asciz	"hv_address_in_ram"
 k_hv_matches:	.asciz	"hv_page_matches"
@@ -79,7 +81,7 @@ k_void_exp:	.asciz	"void_expected"
 
 m_scan:		.asciz	"my RAM does not hold the secret"
 m_scan_bad:	.asciz	"the secret is in my RAM"
-m_canary:	.asciz	"the scan finds the one planted value exactly once"
+m_canary:	.asciz	"the same search finds a planted value where it is"
 m_canary_bad:	.asciz	"the scan does not see what is in my RAM"
 m_hv:		.asciz	"the secret's page address gives me no secret"
 m_hv_bad:	.asciz	"the secret's page address reached the secret"
@@ -108,7 +110,6 @@ m_void_bad:	.asciz	"the hypervisor's count of accesses to no memory differs"
 
 	.data
 	.balign	8
-canary:		.quad	0               /* ~secret, once: the scan's control */
 void_expected:	.quad	0               /* my accesses to no memory */
 probe_void:	.quad	0               /* of them, the probes of (d) */
 
@@ -164,9 +165,6 @@ GUEST_FUNC(guest_main)
 	movabs	$HV_SECRET_MASKED, %r15
 	movabs	$HV_SECRET_KEY, %rax
 	xor	%rax, %r15
-	mov	%r15, %rax
-	not	%rax
-	mov	%rax, canary(%rip)
 
 	/* a. Page tables of my own: RAM at 0-8 MiB, probes at 1 GiB. */
 	lea	pml4(%rip), %rdi
@@ -191,30 +189,42 @@ GUEST_FUNC(guest_main)
 	mov	$HV_MMIO_BASE | PDE_2M_UC, %eax
 	mov	%rax, pd1+16(%rip)              /* PD1[2]: the device */
 	mov	%rdi, %cr3
+	mov	%r15, %rax
+	not	%rax
+	mov	%rax, CANARY_AT                 /* my RAM page at 64 KiB */
 
-	/* b. Every qword of my RAM: the secret (R12), the canary (R13). */
+	/*
+	 * b. Every qword of my RAM, with REPNE SCASQ: it compares RAX with
+	 * the qword at RDI and steps on, RCX times or until one is equal.
+	 * All of it is RAM, so a string instruction is safe here.  R12
+	 * counts matches; RDI ends at the end of what was compared.
+	 */
+	cld
 	xor	%r12d, %r12d
-	xor	%r13d, %r13d
-	mov	%r15, %r14
-	not	%r14
-	xor	%eax, %eax
-2:	mov	(%rax), %rdx
-	cmp	%r15, %rdx
-	jne	3f
+	xor	%edi, %edi
+	mov	$GUEST_RAM_SIZE / 8, %ecx
+2:	mov	%r15, %rax
+	repne scasq
+	jne	3f                              /* ran out, no match */
 	inc	%r12
-3:	cmp	%r14, %rdx
-	jne	4f
-	inc	%r13
-4:	add	$8, %rax
-	cmp	$GUEST_RAM_SIZE, %rax
-	jb	2b
-	mov	%rax, %rbx                      /* bytes scanned */
+	test	%rcx, %rcx
+	jnz	2b
+3:	mov	%rdi, %rbx                      /* bytes compared */
 	REPORT	k_scan_bytes, %rbx
 	REPORT	k_scan_match, %r12
-	REPORT	k_scan_canary, %r13
 	test	%r12, %r12
 	VERDICT_IF z, m_scan, m_scan_bad
-	cmp	$1, %r13
+	/* The control: the same search finds the canary where it is. */
+	mov	%r15, %rax
+	not	%rax
+	xor	%edi, %edi
+	mov	$GUEST_RAM_SIZE / 8, %ecx
+	repne scasq
+	mov	$-1, %r13
+	jne	4f
+	lea	-8(%rdi), %r13                  /* where it stopped */
+4:	REPORT	k_scan_canary, %r13
+	cmp	$CANARY_AT, %r13
 	VERDICT_IF e, m_canary, m_canary_bad
 
 	/* c. The secret's page at "H", through probe entry 0. */

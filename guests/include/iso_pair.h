@@ -10,19 +10,27 @@
  *
  *   1. fills 1 MiB at guest-physical 0x500000 with its own pattern, on
  *      the loader's page tables, then yields, so the other fills too;
- *   2. scans its window 0x400000-0x800000 for both patterns, and yields;
+ *   2. searches its window, 0x400000-0x800000, for the other's pattern,
+ *      still on the loader's tables, and yields;
  *   3. builds page tables of its own that map all of its RAM, 0-8 MiB,
- *      scans that for both patterns, and yields;
- *   4. checks that its 1 MiB still holds its pattern and nothing else.
+ *      searches the rest of it, 0-4 MiB, through them, and yields;
+ *   4. checks that its 1 MiB still holds its pattern, every qword.
  *
  * Both guests use the same guest-physical addresses for everything, so
  * a hypervisor that backed both with the same host pages, or let one
  * keep the other's translations, would show up as the other's pattern
- * in a scan or as a changed buffer.  With nested paging each guest's
+ * in a search or as a changed buffer.  With nested paging each guest's
  * addresses go through its own nested page table to its own host pages:
- * the other's pattern is nowhere in its view.  Its own pattern is found
- * exactly where it wrote it (131072 qwords), which shows that the scan
- * sees memory at all.
+ * the other's pattern is nowhere in its view.  As a control, the same
+ * search for its own pattern from the window's start stops at 0x500000,
+ * where it put it: the search does see what is there.
+ *
+ * The searches use REPNE SCASQ and the fill REP STOSQ: every address is
+ * the guest's own RAM, and on Bochs (4 million instructions a simulated
+ * second) a loop of several instructions per qword would not cover 8 MiB
+ * within the watchdog's 500 ms; a string instruction counts one per
+ * qword.  Each qword of RAM is searched once: the window in step 2, the
+ * rest in step 3.
  *
  * The including file defines ISO_OWN(x) and ISO_OTHER(x), which paste
  * MASKED or KEY onto the name of its own and the other's pattern.
@@ -42,21 +50,23 @@
 #define ISO_PDE_2M      0x83            /* P, RW, PS */
 
 	.section .rodata
-k_window_own:	.asciz	"window_own"
 k_window_other:	.asciz	"window_other"
-k_ram_own:	.asciz	"ram_own"
-k_ram_other:	.asciz	"ram_other"
+k_low_other:	.asciz	"low_other"
 k_other:	.asciz	"other_matches"
+k_bytes:	.asciz	"searched_bytes"
+k_own_first:	.asciz	"own_first"
 k_own_bad:	.asciz	"own_changed"
 k_intact:	.asciz	"own_intact"
 k_yields:	.asciz	"yields_ok"
 m_layout:	.asciz	"my image reaches into the buffer at 0x500000"
 m_other:	.asciz	"the other guest's pattern is nowhere in my memory"
 m_other_bad:	.asciz	"I found the other guest's pattern"
+m_bytes:	.asciz	"I searched all 8 MiB of my RAM"
+m_bytes_bad:	.asciz	"I did not search all of my RAM"
+m_own:		.asciz	"the same search finds my pattern where I put it"
+m_own_bad:	.asciz	"the search does not find my own pattern"
 m_intact:	.asciz	"my 1 MiB still holds only my pattern"
 m_intact_bad:	.asciz	"my 1 MiB changed while the other guest ran"
-m_own:		.asciz	"my pattern is exactly where I wrote it, 131072 times"
-m_own_bad:	.asciz	"my pattern is not where I wrote it, or elsewhere too"
 m_yields:	.asciz	"every yield returned HC_OK"
 m_yields_bad:	.asciz	"a yield did not return HC_OK"
 
@@ -68,24 +78,21 @@ pd:	.skip	4096
 
 	.text
 /*
- * scan(RDI = start, RSI = end): RAX = qwords in [start, end) equal to
- * the other's pattern (R13), RDX = equal to my own (R12).  Every access
- * is a plain MOV into a register.  Clobbers RCX and RDI.
+ * count(RAX = value, RDI = start, RCX = qwords): RDX = how many of the
+ * qwords from RDI on equal RAX.  RDI ends past the last one compared.
+ * REPNE SCASQ compares RAX with the qword at RDI and steps on until one
+ * is equal or RCX runs out; after a match it goes on from there.
  */
-scan:
-	xor	%eax, %eax
+count:
 	xor	%edx, %edx
-1:	mov	(%rdi), %rcx
-	cmp	%r13, %rcx
-	jne	2f
-	inc	%rax
-2:	cmp	%r12, %rcx
-	jne	3f
+	test	%rcx, %rcx
+	jz	2f
+1:	repne scasq
+	jne	2f                              /* ran out, no match */
 	inc	%rdx
-3:	add	$8, %rdi
-	cmp	%rsi, %rdi
-	jb	1b
-	ret
+	test	%rcx, %rcx
+	jnz	1b
+2:	ret
 
 /* Give the other guest its turn; R15 counts yields that returned OK. */
 yield:
@@ -102,6 +109,7 @@ GUEST_FUNC(guest_main)
 	push	%r13
 	push	%r14
 	push	%r15
+	cld
 	xor	%r15d, %r15d
 	/* The two patterns, in registers only. */
 	movabs	$ISO_OWN(MASKED), %r12
@@ -118,25 +126,35 @@ GUEST_FUNC(guest_main)
 	jmp	9f
 
 	/* 1. Fill my 1 MiB, then let the other fill its own. */
-1:	mov	$ISO_BUF, %edi
+1:	mov	%r12, %rax
+	mov	$ISO_BUF, %edi
 	mov	$ISO_BUF_SIZE / 8, %ecx
-2:	mov	%r12, (%rdi)
-	add	$8, %rdi
-	dec	%ecx
-	jnz	2b
+	rep stosq
 	call	yield
 
 	/* 2. My window, on the loader's page tables. */
+	mov	%r13, %rax
 	mov	$GUEST_WINDOW_BASE, %edi
-	mov	$GUEST_WINDOW_BASE + GUEST_WINDOW_SIZE, %esi
-	call	scan
-	mov	%rax, %r14                      /* other's, in the window */
-	mov	%rdx, %rbx
-	REPORT	k_window_own, %rbx
+	mov	$GUEST_WINDOW_SIZE / 8, %ecx
+	call	count
+	mov	%rdx, %r14                      /* the other's, so far */
+	mov	%rdi, %rbx
+	sub	$GUEST_WINDOW_BASE, %rbx        /* bytes searched, so far */
 	REPORT	k_window_other, %r14
+	/* The control: my own pattern, first found at the buffer. */
+	mov	%r12, %rax
+	mov	$GUEST_WINDOW_BASE, %edi
+	mov	$GUEST_WINDOW_SIZE / 8, %ecx
+	repne scasq
+	mov	$-1, %rbp
+	jne	2f
+	lea	-8(%rdi), %rbp                  /* where it stopped */
+2:	REPORT	k_own_first, %rbp
+	cmp	$ISO_BUF, %rbp
+	VERDICT_IF e, m_own, m_own_bad
 	call	yield
 
-	/* 3. All my RAM, 0-8 MiB, identity-mapped by my own tables. */
+	/* 3. The rest of my RAM, 0-4 MiB, through my own tables. */
 	lea	pml4(%rip), %rdi
 	lea	pdpt(%rip), %rax
 	or	$3, %rax                        /* P, RW */
@@ -154,28 +172,30 @@ GUEST_FUNC(guest_main)
 	cmp	$GUEST_RAM_SIZE / ISO_LARGE, %ecx
 	jb	3b
 	mov	%rdi, %cr3
+	mov	%r13, %rax
 	xor	%edi, %edi
-	mov	$GUEST_RAM_SIZE, %esi
-	call	scan
-	add	%rax, %r14                      /* other's, in all */
-	mov	%rax, %rbp
-	mov	%rdx, %rbx
-	REPORT	k_ram_own, %rbx
-	REPORT	k_ram_other, %rbp
+	mov	$GUEST_WINDOW_BASE / 8, %ecx
+	call	count
+	add	%rdi, %rbx                      /* bytes searched, in all */
+	mov	%rdx, %rbp
+	add	%rdx, %r14                      /* the other's, in all */
+	REPORT	k_low_other, %rbp
 	call	yield
 
 	/* 4. My buffer: qwords that are no longer my pattern (RBP). */
 	xor	%ebp, %ebp
+	mov	%r12, %rax
 	mov	$ISO_BUF, %edi
 	mov	$ISO_BUF_SIZE / 8, %ecx
-4:	mov	(%rdi), %rax
-	cmp	%r12, %rax
-	je	5f
+4:	repe scasq
+	je	5f                              /* ran out, all equal */
 	inc	%rbp
-5:	add	$8, %rdi
-	dec	%ecx
+	test	%rcx, %rcx
 	jnz	4b
-
+5:
+	REPORT	k_bytes, %rbx
+	cmp	$GUEST_RAM_SIZE, %rbx
+	VERDICT_IF e, m_bytes, m_bytes_bad
 	REPORT	k_other, %r14
 	test	%r14, %r14
 	VERDICT_IF z, m_other, m_other_bad
@@ -187,8 +207,6 @@ GUEST_FUNC(guest_main)
 	REPORT	k_intact, %rbp
 	cmp	$1, %rbp
 	VERDICT_IF e, m_intact, m_intact_bad
-	cmp	$ISO_BUF_SIZE / 8, %rbx
-	VERDICT_IF e, m_own, m_own_bad
 	REPORT	k_yields, %r15
 	cmp	$3, %r15
 	VERDICT_IF e, m_yields, m_yields_bad

@@ -160,11 +160,13 @@ int npt_init(struct npt *n, void *(*alloc_page)(void))
 	n->alloc_page = alloc_page;
 	n->table_pages = 0;
 	n->root = 0;
+	/* LAB 13 BEGIN npt_init: one empty PML4, the root N_CR3 points at */
 	root = new_table(n);
 	if (!root)
 		return NPT_ENOMEM;
 	n->root = hpa_of(root);
 	return 0;
+	/* LAB 13 END */
 }
 
 int npt_map(struct npt *n, gpa_t g, hpa_t h, uint64_t size, unsigned prot)

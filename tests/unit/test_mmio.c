@@ -376,7 +376,7 @@ TEST(mmio_refuses_what_the_decoder_would_not_produce)
  * register-only forms (mod 3), which never touch memory and so never
  * exit on an MMIO page.
  */
-TEST(decoder_refuses_non_mov_group_11_and_mod_3)
+TEST(infra_decoder_refuses_non_mov_group_11_and_mod_3)
 {
 	static const uint8_t c6_1[] = { 0xc6, 0x08, 0x12 };
 	static const uint8_t c7_4[] = { 0xc7, 0x20, 0x01, 0x00, 0x00, 0x00 };
@@ -393,7 +393,7 @@ TEST(decoder_refuses_non_mov_group_11_and_mod_3)
 }
 
 /* imm_size: C6 1, C7 4, C7 with 66 2, C7 with REX.W still 4; 88-8B 0. */
-TEST(mov_immediate_sizes)
+TEST(infra_mov_immediate_sizes)
 {
 	struct insn in;
 
@@ -423,7 +423,7 @@ TEST(mov_immediate_sizes)
  * relative to the end of the whole instruction, immediate included.
  * movl $1,-0x10(%rip) at 0x1000 is 10 bytes, so it writes 0x100a - 0x10.
  */
-TEST(rip_relative_store_counts_the_immediate)
+TEST(infra_rip_relative_store_counts_the_immediate)
 {
 	static const uint8_t b[] = { 0xc7, 0x05, 0xf0, 0xff, 0xff, 0xff,
 				     0x01, 0x00, 0x00, 0x00 };
@@ -437,7 +437,7 @@ TEST(rip_relative_store_counts_the_immediate)
 }
 
 /* The address of a SIB + disp8 load: 8(%rsp) with RSP = 0xfee00300. */
-TEST(sib_load_address)
+TEST(infra_sib_load_address)
 {
 	uint64_t gpr[16] = { 0 };
 	struct insn in;

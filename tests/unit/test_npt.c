@@ -960,7 +960,7 @@ TEST(lookup_agrees_with_the_walker)
 	teardown();
 }
 
-TEST(gpa_and_strerror)
+TEST(infra_gpa_and_strerror)
 {
 	static const int errs[] = { NPT_EINVAL, NPT_EBUSY, NPT_ENOMEM,
 				    NPT_ENOENT };
@@ -1038,7 +1038,7 @@ TEST(npf_decode_and_format)
 	EXPECT_NPF(F_WALK, 0, 0, 0, 0, 0, 0, 1, "walk");
 }
 
-TEST(npf_format_short_buffer)
+TEST(infra_npf_format_short_buffer)
 {
 	char small[8];
 

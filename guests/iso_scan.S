@@ -108,6 +108,10 @@ m_io_bad:	.asciz	"the I/O data port did not keep the address"
 m_void:		.asciz	"the hypervisor saw exactly my accesses to no memory"
 m_void_bad:	.asciz	"the hypervisor's count of accesses to no memory differs"
 
+	.section .rodata
+k_t0: .asciz "t_scan"
+k_t1: .asciz "t_loop"
+k_t2: .asciz "t_probes"
 	.data
 	.balign	8
 void_expected:	.quad	0               /* my accesses to no memory */
@@ -199,6 +203,26 @@ GUEST_FUNC(guest_main)
 	 * All of it is RAM, so a string instruction is safe here.  R12
 	 * counts matches; RDI ends at the end of what was compared.
 	 */
+	/* warm: touch all pages first */
+	rdtsc
+	shl $32,%rdx
+	or %rax,%rdx
+	mov %rdx,%rbp
+	xor %eax,%eax
+90:	mov (%rax),%rdx
+	add $4096,%rax
+	cmp $GUEST_RAM_SIZE,%rax
+	jb 90b
+	rdtsc
+	shl $32,%rdx
+	or %rax,%rdx
+	sub %rbp,%rdx
+	mov %rdx,%rbp
+	REPORT k_t2, %rbp
+	rdtsc
+	shl $32,%rdx
+	or %rax,%rdx
+	mov %rdx,%rbp
 	cld
 	xor	%r12d, %r12d
 	xor	%edi, %edi
@@ -210,6 +234,33 @@ GUEST_FUNC(guest_main)
 	test	%rcx, %rcx
 	jnz	2b
 3:	mov	%rdi, %rbx                      /* bytes compared */
+	rdtsc
+	shl $32,%rdx
+	or %rax,%rdx
+	sub %rbp,%rdx
+	mov %rdx,%rbp
+	REPORT k_t0, %rbp
+	rdtsc
+	shl $32,%rdx
+	or %rax,%rdx
+	mov %rdx,%rbp
+	xor %eax,%eax
+	xor %r8d,%r8d
+91:	cmp %r15,(%rax)
+	jne 92f
+	inc %r8
+92:	cmp %r15,8(%rax)
+	jne 93f
+	inc %r8
+93:	add $16,%rax
+	cmp $GUEST_RAM_SIZE,%rax
+	jb 91b
+	rdtsc
+	shl $32,%rdx
+	or %rax,%rdx
+	sub %rbp,%rdx
+	mov %rdx,%rbp
+	REPORT k_t1, %rbp
 	REPORT	k_scan_bytes, %rbx
 	REPORT	k_scan_match, %r12
 	test	%r12, %r12

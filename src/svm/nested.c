@@ -342,15 +342,19 @@ void handle_npf(struct vcpu *v)
 {
 	uint64_t info1 = v->vmcb->control.exit_info_1;
 	uint64_t g = v->vmcb->control.exit_info_2;
-	struct npf_info f = npf_decode(info1);
+	struct npf_info f;
 	struct npt_leaf leaf;
 	struct npt_watch *w;
 
 	v->npf_count++;
 	if (!v->nested) {
-		vcpu_stop(v, "#NPF without nested paging");
+		/* Chapter 4's G_PAT case turns NP on with no table at all. */
+		vcpu_stop(v, "#NPF at guest-physical 0x%llx (EXITINFO1 0x%llx)"
+			  " in a guest that has no nested page table",
+			  (unsigned long long)g, (unsigned long long)info1);
 		return;
 	}
+	f = npf_decode(info1);
 	if ((w = watch_of(v, g))) {
 		/* The guest asked for this one: record it, put it back. */
 		v->npf_last_info1 = info1;

@@ -147,8 +147,8 @@ static const char *decode_access(struct vcpu *v, struct npf_info f,
 
 	/* LAB 14 BEGIN decode_access: fetch, decode, check against EXITINFO1 */
 	if (vcpu_fetch_insn(v, in) < 0)
-		return "its bytes cannot be read, or are not an instruction "
-		       "the decoder knows (MOV 88 89 8A 8B C6 C7)";
+		return "unreadable, or not a MOV the decoder knows "
+		       "(88 89 8A 8B C6 C7)";
 	if (mmio_op_from_insn(in, op, &why) < 0)
 		return why;
 	if (op->write != f.write)
@@ -175,8 +175,8 @@ void mmio_npf(struct vcpu *v, uint64_t g, struct npf_info f)
 	why = decode_access(v, f, &in, &op);
 	if (why) {
 		insn_bytes(v, bytes, sizeof(bytes));
-		vcpu_stop(v, "cannot emulate the access to guest-physical "
-			  "0x%llx at RIP 0x%llx (bytes %s): %s",
+		vcpu_stop(v, "cannot emulate MMIO at 0x%llx, RIP 0x%llx, "
+			  "bytes %s: %s",
 			  (unsigned long long)g,
 			  (unsigned long long)v->vmcb->save.rip, bytes, why);
 		return;

@@ -23,7 +23,8 @@
 
 int sched_preempt(struct vcpu *v)
 {
-	uint64_t limit = (uint64_t)vcpu_watchdog_ms * lapic_counts_per_ms();
+	uint64_t limit = (uint64_t)vcpu_watchdog_ms_of(v) *
+			 lapic_counts_per_ms();
 	uint64_t slice = lapic_ms_to_counts(SCHED_SLICE_MS);
 
 	if (!v->scheduled)

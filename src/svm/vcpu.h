@@ -410,6 +410,12 @@ int hv_secret_intact(void);
 uint64_t hv_checksum(void);
 /** @} */
 
+/**
+ * The watchdog of @p v in milliseconds: watchdog=, four times that for a
+ * guest under nested paging (events.c).
+ */
+unsigned vcpu_watchdog_ms_of(const struct vcpu *v);
+
 /** Run the VMCB checker before every VMRUN (vmcbcheck=on, default). */
 extern int vcpu_check_before_vmrun;
 

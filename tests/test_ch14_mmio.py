@@ -124,3 +124,80 @@ def test_an_access_the_decoder_cannot_emulate_stops_the_guest(emu, boot):
     assert "MOV" in end["reason"]
     assert not mmio(t, "mmio_bad")
     assert t.guest_end("iso_scan")["result"] in ("pass", "fail")
+
+
+# ---- isolation: the security promise ------------------------------------
+
+def test_hostile_guest_never_reaches_the_hypervisor(emu, boot):
+    """iso_scan cannot find or change the hypervisor's secret.
+
+    It reads all 8 MiB of its RAM (a canary it planted at 10000h shows
+    the search works), asks for the secret's host-physical address and
+    maps that number through its own page tables, and probes every
+    2 MiB of guest-physical space from 8 MiB to 4 GiB.  The secret never
+    turns up.  Under nested paging a guest-physical number is only ever
+    the guest's own: below 8 MiB it is a page of its RAM, above it there
+    is nothing (each probe is one "void" access reading all ones).  The
+    hypervisor's checksum of its code, read-only data and secret page is
+    the same after the hostile guests as before, and the secret intact.
+    """
+    run, t = ch14(emu, boot)
+    r = t.guest_reports("iso_scan")
+    ram = abi("GUEST_RAM_SIZE")
+    assert r["scan_bytes"] == ram and r["scan_matches"] == 0
+    assert r["scan_canary_at"] == 0x10000
+    assert r["hv_page_matches"] == 0
+    probes = (4 << 30) // (2 << 20) - ram // (2 << 20)
+    assert r["probes"] == probes and r["probe_matches"] == 0
+    assert r["probe_all_ones"] == probes
+    voids = [e for e in mmio(t, "iso_scan") if e["target"] == "void"]
+    expected_voids = probes if r["hv_address"] < ram else None
+    if expected_voids is not None:
+        assert len(voids) == expected_voids
+    assert r["void_accesses"] == len(voids)
+    for e in voids:
+        if not e["write"]:
+            assert e["value"] == (1 << (8 * e["size"])) - 1
+    assert not [e for e in t.of("npf") if e["guest"] == "iso_scan"
+                and e["action"] == "stop"]
+    before, after = (next(e for e in t.of("hv_checksum")
+                          if e["when"] == w) for w in ("before", "after"))
+    assert before["value"] == after["value"]
+    assert before["secret_intact"] and after["secret_intact"]
+    assert t.guest_end("iso_scan")["result"] == "pass", run.tail()
+
+
+def test_devices_hold_an_address_but_never_use_it(emu, boot):
+    """Pointing the devices at the hypervisor only stores a number.
+
+    iso_scan writes the secret's host-physical address into the MMIO
+    device's ADDR register and the chapter 7 I/O device's data port.
+    Neither device does DMA: each reads back the number, and DATA is
+    untouched.
+    """
+    run, t = ch14(emu, boot)
+    r = t.guest_reports("iso_scan")
+    assert r["mmio_id"] == ID
+    assert r["mmio_addr"] == r["hv_address"]
+    assert r["io_data"] == r["hv_address"] & 0xffffffff
+    assert r["mmio_data"] == 0
+
+
+def test_two_guests_cannot_see_each_others_memory(emu, boot):
+    """iso_a and iso_b, run together, each find only their own data.
+
+    Each fills 1 MiB at 5 MiB with its pattern, yields, then searches its
+    whole 8 MiB of RAM for the other's pattern: none.  Its own buffer is
+    intact, and its own pattern is first found where it wrote it.
+    """
+    run, t = ch14(emu, boot)
+    for g in ("iso_a", "iso_b"):
+        r = t.guest_reports(g)
+        assert r["other_matches"] == 0, g
+        assert r["own_intact"] == 1 and r["own_first"] == 0x500000, g
+        assert r["searched_bytes"] == abi("GUEST_RAM_SIZE"), g
+        assert t.guest_end(g)["result"] == "pass", run.tail()
+    turns = [e["guest"] for e in t.of("sched") if e["guest"] in
+             ("iso_a", "iso_b")]
+    assert turns[:4] == ["iso_a", "iso_b", "iso_a", "iso_b"]
+    assert t.chapter_result(CHAPTER) == "pass"

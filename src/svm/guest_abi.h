@@ -254,6 +254,7 @@
  * that the hypervisor decodes and emulates.  Registers are 8 bytes wide
  * and may be accessed with 1, 2, 4 or 8 bytes inside one register.
  */
+/** Guest-physical address of the device's page (never in an NPT). */
 #define HV_MMIO_BASE        0xC0000000
 #define HV_MMIO_ID          0x00        /**< read-only: HV_MMIO_ID_VALUE */
 #define HV_MMIO_ID_VALUE    0x4f494d4d4c4d5653 /**< "SVMLMMIO", little-endian */
@@ -268,6 +269,7 @@
  * HV_SECRET = HV_SECRET_MASKED ^ HV_SECRET_KEY.
  */
 #define HV_SECRET_MASKED    0x1a2b3c4d5e6f7081
+/** The key that unmasks HV_SECRET_MASKED. */
 #define HV_SECRET_KEY       0x4c3e2f1d0a9b8c7d
 
 #ifndef __ASSEMBLER__

@@ -57,6 +57,14 @@ QEMU_STATUS = {33: "pass", 35: "fail", 37: "no-svm", 39: "bad-cmdline",
                41: "panic"}
 
 
+def abi(name: str) -> int:
+    """A constant of src/svm/guest_abi.h, read from the header itself."""
+    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
+    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
+    assert m, f"{name} is not defined in guest_abi.h"
+    return int(m.group(1), 0)
+
+
 def guest_symbol(guest: str, symbol: str) -> int:
     """The address of ``symbol`` in the built image of ``guest``.
 

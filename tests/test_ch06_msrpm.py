@@ -12,10 +12,8 @@ in guests/; expected RIPs come from the guest's own symbols, expected
 values from guest_abi.h and the APM.
 """
 
-import re
-
 import cpu_models
-from emulators import DEFAULT_CPU, ROOT, guest_symbol
+from emulators import abi, DEFAULT_CPU, guest_symbol
 
 CHAPTER = 6
 ARGS = f"chapter={CHAPTER}"
@@ -29,14 +27,6 @@ MSR_STAR, MSR_LSTAR, MSR_SFMASK = 0xC0000081, 0xC0000082, 0xC0000084
 MSR_VM_CR, MSR_VM_HSAVE_PA = 0xC0010114, 0xC0010117
 MSR_PAST_RANGE_2 = 0xC0002000           # one past C000_1FFFh
 EFER_LME, EFER_LMA, EFER_NXE, EFER_SVME = 1 << 8, 1 << 10, 1 << 11, 1 << 12
-
-
-def abi(name: str) -> int:
-    """A constant of src/svm/guest_abi.h, read from the header itself."""
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def _nrips(emu):

@@ -14,11 +14,9 @@ rest.  Expected RIPs come from the guests' symbols: each port instruction
 sits between the labels NAME and NAME_end.
 """
 
-import re
-
 import cpu_models
 from deviations import deviation, expect
-from emulators import DEFAULT_CPU, ROOT, guest_symbol
+from emulators import abi, DEFAULT_CPU, guest_symbol
 
 CHAPTER = 7
 ARGS = f"chapter={CHAPTER}"
@@ -30,14 +28,6 @@ PATTERN = 0xAAAAAAAAAAAAAAAA            # what the guests preload RAX with
 COM1, COM1_LSR = 0x3F8, 0x3FD
 NO_DEVICE = 0xE0                        # io_sizes' immediate-port target
 TOP = 0xFFFF
-
-
-def abi(name: str) -> int:
-    """A constant of src/svm/guest_abi.h, read from the header itself."""
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def _nrips(emu):

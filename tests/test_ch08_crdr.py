@@ -30,7 +30,7 @@ import re
 
 import cpu_models
 from deviations import deviation, expect
-from emulators import DEFAULT_CPU, ROOT, guest_symbol
+from emulators import abi, DEFAULT_CPU, guest_symbol
 
 CHAPTER = 8
 ARGS = f"chapter={CHAPTER}"
@@ -54,14 +54,6 @@ CR0_MP, CR0_TS, CR0_WP = 1 << 1, 1 << 3, 1 << 16
 CR4_TSD = 1 << 2
 DR6_BS = 1 << 14
 PF_WRITE = 1 << 1                       # #PF error code bit 1, W/R
-
-
-def abi(name: str) -> int:
-    """A constant of src/svm/guest_abi.h, read from the header itself."""
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def _model(emu):

@@ -32,7 +32,7 @@ import re
 import pytest
 
 from deviations import deviation, expect
-from emulators import DEFAULT_CPU, ROOT, guest_symbol
+from emulators import abi, DEFAULT_CPU, ROOT, guest_symbol
 import cpu_models
 
 CHAPTER = 9
@@ -57,14 +57,6 @@ TYPE_NAMES = {TYPE_INTR: "intr", TYPE_NMI: "nmi",
 VEC_NMI, VEC_BP, VEC_UD, VEC_GP, VEC_PF = 2, 3, 6, 13, 14
 PF_WRITE, PF_USER = 1 << 1, 1 << 2
 RFLAGS_IF = 1 << 9
-
-
-def abi(name: str) -> int:
-    """A constant of src/svm/guest_abi.h, read from the header itself."""
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 HC_OK, HC_REFUSED, HC_INJECT = abi("HC_OK"), abi("HC_REFUSED"), \

@@ -33,7 +33,7 @@ import re
 import pytest
 
 from deviations import deviation, expect
-from emulators import ROOT, guest_symbol
+from emulators import abi, ROOT, guest_symbol
 
 CHAPTER = 10
 ARGS = f"chapter={CHAPTER} watchdog=50"
@@ -58,14 +58,6 @@ V_INTR_VECTOR_SHIFT = 32
 INT_STATE_SHADOW = 1 << 0
 
 VEC_NMI = 2
-
-
-def abi(name: str) -> int:
-    """A constant of src/svm/guest_abi.h, read from the header itself."""
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def guest_define(guest: str, name: str) -> int:

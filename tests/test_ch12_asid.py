@@ -30,7 +30,7 @@ import re
 import pytest
 
 import cpu_models
-from emulators import ROOT, DEFAULT_CPU
+from emulators import abi, ROOT, DEFAULT_CPU
 
 CHAPTER = 12
 GUESTS = ["rr_fill_a", "rr_fill_b", "rr_fill_c", "rr_spin", "rr_pager"]
@@ -61,13 +61,6 @@ def guest_define(guest: str, name: str) -> int:
         if m:
             return int(m.group(1), 0)
     raise AssertionError(f"{name} is not defined for {guest}")
-
-
-def abi(name: str) -> int:
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def model_of(emu: str, cpu: str | None = None) -> cpu_models.Model:

@@ -24,13 +24,11 @@ The values these tests expect are written from that list, not read back
 from a run.  Where an emulator differs, tests/deviations.py says so.
 """
 
-import re
-
 import pytest
 
 import cpu_models
 from deviations import expect
-from emulators import ROOT, DEFAULT_CPU, guest_symbol
+from emulators import abi, DEFAULT_CPU, guest_symbol
 
 CHAPTER = 13
 ARGS = f"chapter={CHAPTER}"
@@ -43,13 +41,6 @@ FINAL, WALK = 1 << 32, 1 << 33
 TLB_NOTHING, TLB_ALL, TLB_ASID = 0, 1, 3
 CR0_PE, CR0_PG = 1, 1 << 31
 PAGE = 0x1000
-
-
-def abi(name: str) -> int:
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def flush_by_asid(emu: str) -> bool:

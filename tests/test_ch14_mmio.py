@@ -15,24 +15,15 @@ data.  The hypervisor checksums its code, read-only data and the secret
 before and after.
 """
 
-import re
-
 import pytest
 
-from emulators import ROOT, guest_symbol
+from emulators import abi, guest_symbol
 
 CHAPTER = 14
 ARGS = f"chapter={CHAPTER}"
 GUESTS = ["mmio_dev", "mmio_bad", "iso_scan", "iso_a", "iso_b"]
 P, RW, US, FINAL = 1, 2, 4, 1 << 32
 ONES = (1 << 64) - 1
-
-
-def abi(name: str) -> int:
-    text = (ROOT / "src" / "svm" / "guest_abi.h").read_text()
-    m = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, re.M)
-    assert m, f"{name} is not defined in guest_abi.h"
-    return int(m.group(1), 0)
 
 
 def ch14(emu, boot):

@@ -11,34 +11,10 @@
 #define GUEST_BITS 16
 #include "guest.h"
 
-	.weak	guest_misc1, guest_misc2, guest_exceptions, guest_flags
-	.weak	guest_cr, guest_dr, guest_msrs, guest_ios
+#include "header.h"
 
-	.section .header, "a"
-guest_header:
-	.ascii	GUEST_MAGIC_STR                 /* GH_MAGIC */
-	.long	guest_mode                      /* GH_MODE: GUEST_MODE_REAL */
-	.long	guest_flags                     /* GH_FLAGS */
-	.quad	__guest_start                   /* GH_LOAD */
-	.quad	_start                          /* GH_ENTRY */
-	.quad	__guest_end                     /* GH_MEM_END */
-	.quad	0                               /* GH_GDT: none */
-	.quad	0                               /* GH_IDT: the IVT at 0 */
-	.word	0                               /* GH_GDT_LIMIT */
-	.word	0x3ff                           /* GH_IDT_LIMIT */
-	.word	GUEST_REAL_BASE >> 4            /* GH_CS */
-	.word	GUEST_REAL_BASE >> 4            /* GH_DS */
-	.long	guest_misc1                     /* GH_MISC1 */
-	.long	guest_misc2                     /* GH_MISC2 */
-	.long	guest_exceptions                /* GH_EXCEPTIONS */
-	.long	guest_cr                        /* GH_CR */
-	.long	guest_dr                        /* GH_DR */
-	.long	0
-	.quad	guest_msrs                      /* GH_MSRS */
-	.quad	guest_ios                       /* GH_IOS */
-	.if	. - guest_header != GH_SIZE
-	.error	"guest_header does not match GH_SIZE"
-	.endif
+	GUEST_HEADER 0, 0, 0, 0x3ff, \
+		(GUEST_REAL_BASE >> 4), (GUEST_REAL_BASE >> 4)
 
 	.text
 	.code16

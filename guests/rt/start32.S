@@ -12,34 +12,10 @@
 #define GUEST_BITS 32
 #include "guest.h"
 
-	.weak	guest_misc1, guest_misc2, guest_exceptions, guest_flags
-	.weak	guest_cr, guest_dr, guest_msrs, guest_ios
+#include "header.h"
 
-	.section .header, "a"
-guest_header:
-	.ascii	GUEST_MAGIC_STR                 /* GH_MAGIC */
-	.long	guest_mode                      /* GH_MODE: from the guest */
-	.long	guest_flags                     /* GH_FLAGS */
-	.quad	__guest_start                   /* GH_LOAD */
-	.quad	_start                          /* GH_ENTRY */
-	.quad	__guest_end                     /* GH_MEM_END */
-	.quad	guest_gdt                       /* GH_GDT */
-	.quad	guest_idt                       /* GH_IDT */
-	.word	guest_gdt_end - guest_gdt - 1   /* GH_GDT_LIMIT */
-	.word	256 * 8 - 1                     /* GH_IDT_LIMIT */
-	.word	GUEST_SEL_CODE                  /* GH_CS */
-	.word	GUEST_SEL_DATA                  /* GH_DS */
-	.long	guest_misc1                     /* GH_MISC1 */
-	.long	guest_misc2                     /* GH_MISC2 */
-	.long	guest_exceptions                /* GH_EXCEPTIONS */
-	.long	guest_cr                        /* GH_CR */
-	.long	guest_dr                        /* GH_DR */
-	.long	0
-	.quad	guest_msrs                      /* GH_MSRS */
-	.quad	guest_ios                       /* GH_IOS */
-	.if	. - guest_header != GH_SIZE
-	.error	"guest_header does not match GH_SIZE"
-	.endif
+	GUEST_HEADER guest_gdt, guest_idt, (guest_gdt_end - guest_gdt - 1), \
+		(256 * 8 - 1), GUEST_SEL_CODE, GUEST_SEL_DATA
 
 	.section .rodata
 	.balign	8

@@ -40,7 +40,7 @@ EVENTS = {
     "asid": ("guest", "asid", "gen", "why", "tlb"),
     "invlpga": ("guest", "asid", "gva", "why", "done"),
     "sched": ("guest", "turn"),
-    "preempt": ("guest", "n", "rip"),
+    "preempt": ("guest", "n", "rip", "exit"),
     "guest_mode": ("guest", "mode", "name", "nested", "cr0", "cr3", "ncr3"),
     "npf": ("guest", "gpa", "info1", "flags", "action"),
     "npt_set": ("guest", "gpa", "prot", "done"),

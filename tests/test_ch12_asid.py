@@ -40,7 +40,6 @@ UNCAPPED = f"chapter={CHAPTER}"
 
 # Exit codes (APM2 Appendix C).
 EXIT_WRITE_CR3, EXIT_WRITE_CR4 = 0x13, 0x14
-EXIT_INTR = 0x60
 EXIT_INVLPG = 0x79
 EXIT_VMMCALL = 0x81
 
@@ -151,7 +150,10 @@ def test_spinning_guest_is_preempted_by_the_timer(emu, boot):
     """rr_spin never yields; the LAPIC timer ends its slices.
 
     The slice timer's interrupt exits (INTR, 60h), or comes just as
-    another exit does, and the scheduler moves on: each preempt event is followed by another guest's turn while one
+    another exit does (the trace's preempt names the exit it ended, and
+    which of the two it is depends on the host's timing, so the test
+    accepts both; chapter 10 pins the INTR exit itself), and the
+    scheduler moves on: each preempt event is followed by another guest's turn while one
     is alive.  The guest asks HC_PREEMPTED how often that happened; the
     count it reports equals the preempt events traced before its last
     HC_PREEMPTED, and the chain it computed across the preemptions is right (its check
@@ -172,13 +174,18 @@ def test_spinning_guest_is_preempted_by_the_timer(emu, boot):
     reported = t.guest_reports(g)["spin.preempted"]
     assert reported == answered, (reported, answered)
     assert reported >= guest_define(g, "RR_PREEMPTS")
-    last = None                 # since its turn began: an exit?
+    last = None                 # since its turn began: the last exit
     for e in events_of(t, g):
-        if e["ev"] in ("sched", "exit"):
-            last = e["ev"]
+        if e["ev"] == "sched":
+            last = None
+        if e["ev"] == "exit":
+            last = e
         if e["ev"] == "preempt":
-            assert last == "exit", e    # a shot ends a run, so an exit
-    assert any(e["code"] == EXIT_INTR for e in t.exits(g))
+            # a shot ends a run, so an exit: the INTR its interrupt
+            # caused, or one that came as the timer ran out (the guest's
+            # hypercall every 8192 steps) -- which one is host timing
+            assert last is not None, e
+            assert e["exit"] == last["code"], (e, last)
     order = [e for e in t.events if e["ev"] in ("preempt", "sched")]
     for a, b in zip(order, order[1:]):
         if a["ev"] == "preempt" and a["guest"] == g:

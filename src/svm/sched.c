@@ -38,6 +38,7 @@ int sched_preempt(struct vcpu *v)
 	trace_str("guest", v->name);
 	trace_u64("n", v->preemptions);
 	trace_u64("rip", v->vmcb->save.rip);
+	trace_u64("exit", v->vmcb->control.exit_code);
 	trace_end();
 	return 1;
 	/* LAB 12 END */

@@ -143,7 +143,7 @@ UNIT_LIB := src/boot/bootinfo.c src/kernel/cmdline.c src/lib/format.c src/lib/st
 	    src/svm/assess.c src/svm/features.c \
 	    $(wildcard src/svm/seg.c src/svm/vmcb_check.c src/svm/exits.c \
 		       src/svm/msrpm.c src/svm/iopm.c src/svm/insn.c src/svm/exitinfo.c \
-		       src/svm/event.c src/svm/asid.c src/svm/mmio.c src/svm/gwalk.c \
+		       src/svm/event.c src/svm/asid.c src/svm/mmio.c src/svm/gwalk.c src/svm/ghcb.c \
 		       src/svm/npt.c)
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,\
 		$(wildcard tests/unit/test_*.c))

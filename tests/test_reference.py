@@ -54,6 +54,17 @@ def test_vmcb_md_is_up_to_date():
         f"gen_vmcb_md.py --check failed:\n{out.stdout}{out.stderr}"
 
 
+def test_ghcb_md_is_up_to_date():
+    """docs/ghcb.md, the GHCB field reference (chapter 15), is exactly
+    what tools/gen_ghcb_md.py writes from src/svm/ghcb.h now."""
+    out = subprocess.run([sys.executable,
+                          str(ROOT / "tools" / "gen_ghcb_md.py"), "--check"],
+                         capture_output=True, text=True, timeout=120,
+                         cwd=ROOT)
+    assert out.returncode == 0, \
+        f"gen_ghcb_md.py --check failed:\n{out.stdout}{out.stderr}"
+
+
 def test_every_field_has_a_writer_and_a_clean_bit():
     """Each non-reserved field says who writes it and which clean bit
     covers it (APM2 §15.15.3 "VMCB Clean Field"); each reserved range

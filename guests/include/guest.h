@@ -59,6 +59,8 @@
 /* Both: meant to be stopped, and run only on request (guest_abi.h). */
 #define GUEST_EXPECT_STOP_ON_REQUEST .globl guest_flags; \
 	.set guest_flags, GUEST_FLAG_EXPECT_STOP | GUEST_FLAG_ON_REQUEST
+/* A model SEV-ES guest (chapter 15): #VC instead of handled exits. */
+#define GUEST_SEV_ES .globl guest_flags; .set guest_flags, GUEST_FLAG_SEV_ES
 /* A global code label, so that tests can find its address. */
 #define GUEST_FUNC(name) .text; .globl name; .type name, @function; name:
 #define GUEST_LABEL(name) .globl name; name:

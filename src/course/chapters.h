@@ -106,6 +106,11 @@ void ch14_mmio_run(void);
 /** Chapter 14's guests. */
 extern const char *const ch14_guests[];
 
+/** Chapter 15: the SEV-ES GHCB, modelled. */
+void ch15_ghcb_run(void);
+/** Chapter 15's guests. */
+extern const char *const ch15_guests[];
+
 struct vcpu;
 
 /**
@@ -128,6 +133,12 @@ void course_run_guest_then(const char *name, void (*after)(struct vcpu *));
  * each one's result as course_run_guest would.
  */
 void course_run_together(const char *const *names);
+
+/**
+ * Run guest @p name even when guest= names another one: a probe whose
+ * result the chapter's other guests depend on (chapter 15's vc_probe).
+ */
+void course_run_probe(const char *name);
 
 /** Run every guest of a NULL-terminated list, in order. */
 void course_run_guests(const char *const *names);

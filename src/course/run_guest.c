@@ -46,13 +46,15 @@ void course_run_guest(const char *name)
  * Returns 1 if it is to run, 0 if it is skipped or could not be loaded
  * (then its result is already recorded).
  */
+static int probe_running;
+
 static int load_guest(struct vcpu *v, const char *name, hpa_t mem)
 {
 	const struct chapter *c = results_chapter();
 	const struct guest_image *img = guest_find(name);
 	char err[120];
 
-	if (!course_guest_selected(name))
+	if (!course_guest_selected(name) && !probe_running)
 		return 0;
 	if ((guest_flags(img) & GUEST_FLAG_ON_REQUEST) &&
 	    !course_on_request(name))
@@ -95,6 +97,13 @@ void course_run_guest_then(const char *name, void (*after)(struct vcpu *))
 	if (after)
 		after(&v);
 	finish_guest(&v);
+}
+
+void course_run_probe(const char *name)
+{
+	probe_running = 1;
+	course_run_guest(name);
+	probe_running = 0;
 }
 
 /* The most guests course_run_together runs at once. */

@@ -23,6 +23,7 @@
 #define POLICY_CH12 (POLICY_CH11 | HV_POLICY_ASID)
 #define POLICY_CH13 (POLICY_CH12 | HV_POLICY_NPT)
 #define POLICY_CH14 (POLICY_CH13 | HV_POLICY_MMIO)
+#define POLICY_CH15 (POLICY_CH14 | HV_POLICY_GHCB)
 
 /* nasid= bounds: one usable ASID at least; 16 bits of ASIDs at most. */
 #define NASID_MIN 2
@@ -57,6 +58,8 @@ const struct chapter course_chapters[] = {
 	  ch13_npt_run, ch13_guests, POLICY_CH13 },
 	{ 13, 14, "mmio", "MMIO emulation and isolation (APM2 15.25.6)", 1,
 	  ch14_mmio_run, ch14_guests, POLICY_CH14 },
+	{ 14, 15, "ghcb", "the SEV-ES GHCB, modelled (GHCB spec, APM2 15.35)",
+	  1, ch15_ghcb_run, ch15_guests, POLICY_CH15 },
 };
 
 const char *course_only_guest = "";

@@ -3,6 +3,7 @@
  * by the handlers alike.
  */
 #include "vcpu.h"
+#include "ghcb_abi.h"
 #include "exits.h"
 #include "kernel/trace.h"
 #include "lib/string.h"
@@ -41,6 +42,27 @@ unsigned vcpu_read_guest(struct vcpu *v, uint64_t gva, void *buf,
 		if (!p)
 			break;
 		memcpy((uint8_t *)buf + done, p, chunk);
+		done += chunk;
+	}
+	return done;
+}
+
+unsigned vcpu_write_guest(struct vcpu *v, uint64_t gva, const void *buf,
+			  unsigned len)
+{
+	unsigned done = 0;
+
+	while (done < len) {
+		uint64_t at = gva + done;
+		unsigned chunk = (unsigned)(PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+		void *p;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		p = vcpu_guest_ptr(v, at, chunk);
+		if (!p)
+			break;
+		memcpy(p, (const uint8_t *)buf + done, chunk);
 		done += chunk;
 	}
 	return done;
@@ -114,6 +136,11 @@ void exit_decode(struct vcpu *v)
 	x->code = svm_exit_code_normalize(c->exit_code);
 	x->kind = DEC_NONE;
 	x->have_insn = 0;
+	/* Chapter 15: a model SEV-ES guest's registers are not the
+	 * hypervisor's to read, not even for the trace. */
+	if (v->sev_es && !(x->code == SVM_EXIT_MSR &&
+			   (uint32_t)v->regs.rcx == MSR_GHCB))
+		return;
 	/* Chapter 4's guests exit only on HLT and VMMCALL, of known length;
 	 * the decoder arrives with chapter 5's policy. */
 	if (is_instruction_exit(x->code) && (v->policy & HV_POLICY_CPUID)) {

@@ -107,7 +107,7 @@ static void drop_intercept(uint32_t *word, uint32_t own, uint32_t bit)
 
 uint64_t hc_inject(struct vcpu *v)
 {
-	uint64_t ev = v->regs.rdi;
+	uint64_t ev = v->hc.a0;
 	struct event e = event_decode(ev);
 	const char *why;
 
@@ -118,7 +118,7 @@ uint64_t hc_inject(struct vcpu *v)
 		return HC_REFUSED;
 	}
 	if (e.type == EVENT_EXCEPTION && e.vector == VEC_PF)
-		v->vmcb->save.cr2 = v->regs.rsi;
+		v->vmcb->save.cr2 = v->hc.a1;
 	/* With NRIPS a processor may push NRIP for a software interrupt. */
 	if (e.type == EVENT_SOFT_INT && v->nrips)
 		v->vmcb->control.next_rip = v->vmcb->save.rip;
@@ -129,7 +129,7 @@ uint64_t hc_inject(struct vcpu *v)
 
 uint64_t hc_raise_irq(struct vcpu *v)
 {
-	uint64_t vec = v->regs.rdi;
+	uint64_t vec = v->hc.a0;
 
 	if (!hc_allowed(v, HV_POLICY_VINTR, "HC_RAISE_IRQ", 10))
 		return HC_REFUSED;
@@ -141,7 +141,7 @@ uint64_t hc_raise_irq(struct vcpu *v)
 
 uint64_t hc_nmi(struct vcpu *v)
 {
-	uint64_t n = v->regs.rdi;
+	uint64_t n = v->hc.a0;
 
 	if (!hc_allowed(v, HV_POLICY_VINTR, "HC_NMI", 10))
 		return HC_REFUSED;
@@ -153,7 +153,7 @@ uint64_t hc_nmi(struct vcpu *v)
 
 uint64_t hc_virq(struct vcpu *v)
 {
-	uint64_t arg = v->regs.rdi;
+	uint64_t arg = v->hc.a0;
 	uint64_t *ctl = &v->vmcb->control.int_ctl;
 
 	if (!hc_allowed(v, HV_POLICY_VINTR, "HC_VIRQ", 10))
@@ -417,7 +417,7 @@ static uint64_t *leaf_entry(struct vcpu *v, uint64_t gva, uint64_t *size)
 
 uint64_t hc_page_out(struct vcpu *v)
 {
-	uint64_t gva = v->regs.rdi, size = 0;
+	uint64_t gva = v->hc.a0, size = 0;
 	uint64_t *e;
 
 	if (!hc_allowed(v, HV_POLICY_REINJECT, "HC_PAGE_OUT", 11))

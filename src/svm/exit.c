@@ -232,8 +232,8 @@ static void trace_exit(struct vcpu *v, uint64_t code)
 	trace_u64("asid", c->asid);
 	trace_u64("gen", v->tlb.gen);
 	trace_u64("tlb", c->tlb_control);
-	if (code == SVM_EXIT_VMMCALL)
-		trace_u64("rax", s->rax);
+	if (code == SVM_EXIT_VMMCALL && !v->sev_es)
+		trace_u64("rax", s->rax);       /* not a model SEV-ES guest's */
 	exit_trace_decode(v);
 	trace_end();
 }
@@ -252,6 +252,8 @@ static void dispatch(struct vcpu *v)
 		exit_invalid(v);
 		return;
 	}
+	if (v->sev_es && code != SVM_EXIT_VMMCALL && vc_intercept(v))
+		return;                 /* chapter 15: #VC, not a handler */
 	if (code < NHANDLERS && exit_handlers[code]) {
 		exit_handlers[code](v);
 		return;

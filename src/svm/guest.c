@@ -428,6 +428,12 @@ int guest_load(struct vcpu *v, const struct guest_image *img, char *err,
 	else
 		init_prot32_state(v, h, cr3);
 	v->expect_stop = !!(h->flags & GUEST_FLAG_EXPECT_STOP);
+	v->sev_es = !!(h->flags & GUEST_FLAG_SEV_ES);
+	if (v->sev_es && !(v->policy & HV_POLICY_GHCB)) {
+		ksnprintf(err, errlen, "a model SEV-ES guest needs chapter "
+			  "15's policy (the GHCB)");
+		return -1;
+	}
 	trace_begin("guest_mode");
 	trace_str("guest", v->name);
 	trace_u64("mode", h->mode);

@@ -104,6 +104,17 @@
  * know it.  Knowing an address must not be enough to reach it.
  */
 #define HC_HV_ADDRESS   15
+/**
+ * Hypercall (ch. 15): measure how this processor delivers #VC.  RDI = 0:
+ * as the guest resumes, inject #VC (vector 29) through EVENTINJ with
+ * error code HC_VC_PROBE_ERROR and EV set.  RDI = 1, from the guest's #VC
+ * handler first thing: returns the bytes the delivery pushed, 48 with
+ * the error code (APM2 §15.20) or 40 without it; the hypervisor then
+ * delivers every #VC of the chapter accordingly (ghcb_vc.c).
+ */
+#define HC_VC_PROBE     16
+/** The error code HC_VC_PROBE injects: SVM_EXIT_IOIO, as an IN would. */
+#define HC_VC_PROBE_ERROR 0x7b
 /** @name HC_NPF_INFO selectors (RDI) */
 /** @{ */
 #define HC_NPF_LAST_INFO1  0    /**< EXITINFO1 of the last watched-page #NPF */
@@ -169,6 +180,12 @@
  * runs only on request: guest= names it, or ondemand=on.
  */
 #define GUEST_FLAG_ON_REQUEST   (1 << 1)
+/**
+ * Header flag (ch. 15): the guest is a model SEV-ES guest.  Its CPUID,
+ * IN/OUT and RDMSR/WRMSR exits are not handled by the hypervisor, which
+ * may not read its registers: it gets #VC and asks through the GHCB.
+ */
+#define GUEST_FLAG_SEV_ES       (1 << 2)
 
 /** The first 8 bytes of every guest image. */
 #define GUEST_MAGIC_STR    "SVMLABG1"

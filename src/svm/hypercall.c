@@ -33,12 +33,12 @@ static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
 /* The string argument in RDI, or NULL after stopping the guest. */
 static const char *string_arg(struct vcpu *v, char *buf)
 {
-	if (guest_string(v, vcpu_abi_arg(v, v->regs.rdi), buf) == 0)
+	if (guest_string(v, vcpu_abi_arg(v, v->hc.a0), buf) == 0)
 		return buf;
 	vcpu_stop(v, "hypercall %llu: RDI=0x%llx is not a string of fewer "
 		  "than %u bytes inside the guest",
-		  (unsigned long long)v->vmcb->save.rax,
-		  (unsigned long long)v->regs.rdi, HC_STRING_MAX);
+		  (unsigned long long)v->hc.nr,
+		  (unsigned long long)v->hc.a0, HC_STRING_MAX);
 	return 0;
 }
 
@@ -51,7 +51,7 @@ static uint64_t hc_done(struct vcpu *v)
 static uint64_t hc_report(struct vcpu *v)
 {
 	char key[HC_STRING_MAX];
-	uint64_t value = vcpu_abi_arg(v, v->regs.rsi);
+	uint64_t value = vcpu_abi_arg(v, v->hc.a1);
 
 	if (!string_arg(v, key))
 		return HC_OK;
@@ -116,27 +116,48 @@ static hypercall_fn *const hypercalls[] = {
 	[HC_DIRTY_START] = hc_dirty_start,
 	[HC_DIRTY_LIST] = hc_dirty_list,
 	[HC_HV_ADDRESS] = hc_hv_address,
+	/* chapter 15: vc.c */
+	[HC_VC_PROBE] = hc_vc_probe,
 };
 
 #define NCALLS (sizeof(hypercalls) / sizeof(hypercalls[0]))
 
-void handle_vmmcall(struct vcpu *v)
+int hypercall_run(struct vcpu *v, uint64_t *ret)
 {
-	uint64_t nr = v->vmcb->save.rax, ret;
+	uint64_t nr = v->hc.nr;
 
 	if (nr >= NCALLS || !hypercalls[nr]) {
 		vcpu_stop(v, "unknown hypercall %llu in RAX (the ABI has "
 			  "0 done, 1 report, 2 pass, 3 fail, 4 inject, "
 			  "5 raise_irq, 6 nmi, 7 virq, 8 page_out, 9 yield, "
 			  "10 preempted, 11 npt_set, 12 npf_info, "
-			  "13 dirty_start, 14 dirty_list, 15 hv_address)",
-			  (unsigned long long)nr);
+			  "13 dirty_start, 14 dirty_list, 15 hv_address, "
+			  "16 vc_probe)", (unsigned long long)nr);
+		return -1;
+	}
+	*ret = hypercalls[nr](v);
+	return v->state == VCPU_RUNNING ? 0 : -1;
+}
+
+void handle_vmmcall(struct vcpu *v)
+{
+	uint64_t ret;
+
+	/* Chapter 15: VMGEXIT is VMMCALL with an F3 prefix, and exits as
+	 * VMMCALL in a guest that is not SEV-ES (APM2 §15.35.6). */
+	if ((v->policy & HV_POLICY_GHCB) && vmgexit_at_rip(v)) {
+		handle_vmgexit(v);
 		return;
 	}
+	if (v->sev_es && vc_intercept(v))
+		return;                 /* its registers are not ours to read */
+	v->hc.nr = v->vmcb->save.rax;
+	v->hc.a0 = v->regs.rdi;
+	v->hc.a1 = v->regs.rsi;
 	/* Step over the VMMCALL first: an event a call injects returns to
 	 * the instruction after it. */
-	vcpu_skip_insn(v, 3);           /* VMMCALL is 0F 01 D9 */
-	ret = hypercalls[nr](v);
-	if (v->state == VCPU_RUNNING)
+	if (v->hc.nr < NCALLS && hypercalls[v->hc.nr])
+		vcpu_skip_insn(v, 3);   /* VMMCALL is 0F 01 D9 */
+	if (hypercall_run(v, &ret) == 0)
 		v->vmcb->save.rax = ret;
 }

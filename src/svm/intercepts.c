@@ -23,7 +23,7 @@
  * The CPUID a guest sees: the host's, with a hypervisor present, the
  * hypervisor's own leaves at 4000_0000h, and SVM hidden.
  */
-static struct cpuid_regs hv_cpuid(uint32_t leaf, uint32_t subleaf)
+struct cpuid_regs hv_cpuid(uint32_t leaf, uint32_t subleaf)
 {
 	struct cpuid_regs r = { 0, 0, 0, 0 };
 

@@ -80,8 +80,8 @@ static uint8_t port_byte(struct vcpu *v, uint16_t port, int in, uint8_t b)
  * one port, a byte at a time; elsewhere byte k of the access goes to
  * port + k, as on a bus that splits wide accesses.
  */
-static uint32_t port_access(struct vcpu *v, uint16_t port, unsigned size,
-			    int in, uint32_t value)
+uint32_t io_port_access(struct vcpu *v, uint16_t port, unsigned size,
+			int in, uint32_t value)
 {
 	struct hv_device *d = &v->dev;
 	uint32_t r = 0;
@@ -144,7 +144,7 @@ static void string_io(struct vcpu *v)
 		val = 0;
 		if (!io->in)
 			memcpy(&val, mem, io->size);
-		val = port_access(v, io->port, io->size, io->in, val);
+		val = io_port_access(v, io->port, io->size, io->in, val);
 		if (io->in)
 			memcpy(mem, &val, io->size);
 		*ptr = (*ptr & ~amask) | ((*ptr + (uint64_t)step) & amask);
@@ -169,7 +169,7 @@ void handle_ioio(struct vcpu *v)
 	} else {
 		/* IN writes only AL, AX or EAX (EAX zero-extends to RAX). */
 		mask = io->size == 4 ? 0xffffffffu : (1u << (8 * io->size)) - 1;
-		val = port_access(v, io->port, io->size, io->in,
+		val = io_port_access(v, io->port, io->size, io->in,
 				  (uint32_t)*rax & mask);
 		if (io->in && io->size == 4)
 			*rax = val;

@@ -157,14 +157,44 @@ static const char *decode_access(struct vcpu *v, struct npf_info f,
 	/* LAB 14 END */
 }
 
+int mmio_dev_access(struct vcpu *v, uint64_t g, int write, unsigned size,
+		    uint64_t *value, unsigned len)
+{
+	int device = g >= HV_MMIO_BASE && g < HV_MMIO_BASE + PAGE_SIZE;
+	uint64_t off = g - HV_MMIO_BASE;
+
+	if (device && (off & 7) + size > 8)
+		return -1;
+	if (write) {
+		if (device)
+			dev_write(v, off, size, *value);
+	} else {
+		*value = device ? dev_read(v, off, size) :
+			 size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+	}
+	if (device)
+		v->mmio.accesses++;
+	else
+		v->npf_void++;
+	trace_begin("mmio");
+	trace_str("guest", v->name);
+	trace_u64("gpa", g);
+	trace_str("target", device ? reg_name(off) : "void");
+	trace_bool("write", write);
+	trace_u64("size", size);
+	trace_u64("value", *value);
+	trace_u64("len", len);
+	trace_end();
+	return 0;
+}
+
 void mmio_npf(struct vcpu *v, uint64_t g, struct npf_info f)
 {
 	struct insn in;
 	struct mmio_op op;
 	const char *why;
 	char bytes[40];
-	int device = g >= HV_MMIO_BASE && g < HV_MMIO_BASE + PAGE_SIZE;
-	uint64_t off = g - HV_MMIO_BASE, value, *reg;
+	uint64_t value = 0, *reg;
 
 	if (f.fetch || f.walk) {
 		vcpu_stop(v, "#NPF at guest-physical 0x%llx: %s there is no "
@@ -181,35 +211,17 @@ void mmio_npf(struct vcpu *v, uint64_t g, struct npf_info f)
 			  (unsigned long long)v->vmcb->save.rip, bytes, why);
 		return;
 	}
-	if (device && (off & 7) + op.size > 8) {
+	reg = vcpu_gpr(v, op.reg);      /* AH-BH: op.reg is RAX-RBX */
+	if (op.write)
+		value = mmio_store_value(&op, *reg);
+	if (mmio_dev_access(v, g, op.write, op.size, &value, in.len) < 0) {
 		vcpu_stop(v, "MMIO access of %u bytes at offset 0x%llx crosses "
 			  "a register boundary", op.size,
-			  (unsigned long long)off);
+			  (unsigned long long)(g - HV_MMIO_BASE));
 		return;
 	}
-	reg = vcpu_gpr(v, op.reg);      /* AH-BH: op.reg is RAX-RBX */
-	if (op.write) {
-		value = mmio_store_value(&op, *reg);
-		if (device)
-			dev_write(v, off, op.size, value);
-	} else {
-		value = device ? dev_read(v, off, op.size) :
-			op.size == 8 ? ~0ull : (1ull << (op.size * 8)) - 1;
+	if (!op.write)
 		*reg = mmio_load_merge(&op, *reg, value);
-	}
-	if (device)
-		v->mmio.accesses++;
-	else
-		v->npf_void++;
-	trace_begin("mmio");
-	trace_str("guest", v->name);
-	trace_u64("gpa", g);
-	trace_str("target", device ? reg_name(off) : "void");
-	trace_bool("write", op.write);
-	trace_u64("size", op.size);
-	trace_u64("value", value);
-	trace_u64("len", in.len);
-	trace_end();
 	/* Step over it: NRIP is not defined for #NPF, so use the length. */
 	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
 	v->vmcb->save.rip += in.len;

@@ -23,6 +23,7 @@
 #include "msrpm.h"
 #include "guest.h"
 #include "svm.h"
+#include "ghcb_abi.h"
 #include "arch/msr.h"
 #include "arch/x86.h"
 #include "lib/format.h"
@@ -74,8 +75,7 @@ static int write_efer(struct vcpu *v, uint64_t value)
 	return 0;
 }
 
-/* Emulate one access: 0, or -1 for #GP(0). */
-static int emulate(struct vcpu *v, uint32_t msr, int write, uint64_t *val)
+int msr_emulate(struct vcpu *v, uint32_t msr, int write, uint64_t *val)
 {
 	uint64_t *field = vmcb_msr(&v->vmcb->save, msr);
 
@@ -105,6 +105,16 @@ static int emulate(struct vcpu *v, uint32_t msr, int write, uint64_t *val)
 			*val = v->msr_scratch;
 		return 0;
 	}
+	if (msr == MSR_GHCB && (v->policy & HV_POLICY_GHCB)) {
+		/* Chapter 15: the hardware's part.  Under SEV-ES the guest's
+		 * GHCB MSR is in its encrypted state, and VMGEXIT copies it to
+		 * the VMCB's GHCB GPA field; VMRUN loads the answer back. */
+		if (write)
+			v->vmcb->control.ghcb_gpa = *val;
+		else
+			*val = v->vmcb->control.ghcb_gpa;
+		return 0;
+	}
 	return -1;      /* VM_CR, VM_HSAVE_PA, HV_MSR_ID writes, unknown */
 }
 
@@ -114,7 +124,7 @@ void handle_msr(struct vcpu *v)
 	uint64_t val = x->msr.value;
 
 	if (x->kind != DEC_MSR ||
-	    emulate(v, x->msr.msr, x->msr.write, &val) < 0) {
+	    msr_emulate(v, x->msr.msr, x->msr.write, &val) < 0) {
 		vcpu_inject_exception(v, 13, 0);
 		return;
 	}

@@ -171,8 +171,8 @@ static int set_page(struct vcpu *v, uint64_t g, unsigned prot)
 
 uint64_t hc_npt_set(struct vcpu *v)
 {
-	uint64_t g = vcpu_abi_arg(v, v->regs.rdi) & PAGE_MASK;
-	unsigned prot = (unsigned)vcpu_abi_arg(v, v->regs.rsi);
+	uint64_t g = vcpu_abi_arg(v, v->hc.a0) & PAGE_MASK;
+	unsigned prot = (unsigned)vcpu_abi_arg(v, v->hc.a1);
 	struct npt_watch *w;
 	struct npt_leaf leaf;
 	unsigned i;
@@ -209,7 +209,7 @@ uint64_t hc_npf_info(struct vcpu *v)
 {
 	if (!hc_allowed(v, HV_POLICY_NPT, "npf_info", 13))
 		return HC_OK;
-	switch (vcpu_abi_arg(v, v->regs.rdi)) {
+	switch (vcpu_abi_arg(v, v->hc.a0)) {
 	case HC_NPF_LAST_INFO1: return v->npf_last_info1;
 	case HC_NPF_LAST_GPA:   return v->npf_last_gpa;
 	case HC_NPF_COUNT:      return v->npf_count;
@@ -253,8 +253,8 @@ uint64_t hc_dirty_start(struct vcpu *v)
 
 uint64_t hc_dirty_list(struct vcpu *v)
 {
-	uint64_t buf = vcpu_abi_arg(v, v->regs.rdi);
-	uint64_t cap = vcpu_abi_arg(v, v->regs.rsi), n = 0;
+	uint64_t buf = vcpu_abi_arg(v, v->hc.a0);
+	uint64_t cap = vcpu_abi_arg(v, v->hc.a1), n = 0;
 	unsigned i;
 
 	if (!hc_allowed(v, HV_POLICY_NPT, "dirty_list", 13))

@@ -95,6 +95,13 @@ enum vcpu_state {
  * give all ones, writes are dropped), through the instruction decoder.
  */
 #define HV_POLICY_MMIO   (1u << 8)
+/**
+ * Ch. 15: the GHCB model of SEV-ES: the GHCB MSR (C001_0130h) lands in
+ * the VMCB's GHCB GPA field, VMGEXIT (F3 0F 01 D9) is served from it
+ * (vmgexit.c), and a guest marked GUEST_FLAG_SEV_ES gets #VC instead of
+ * having its CPUID, IN/OUT, RDMSR/WRMSR and VMMCALL handled (vc.c).
+ */
+#define HV_POLICY_GHCB   (1u << 9)
 /** @} */
 
 /** Pages of guest RAM (GUEST_RAM_SIZE) that dirty tracking covers. */
@@ -194,6 +201,19 @@ struct vcpu {
 	uint64_t npf_last_info1;        /**< EXITINFO1 of the last watched #NPF */
 	uint64_t npf_last_gpa;          /**< its guest-physical address */
 	struct mmio_device mmio;        /**< the chapter 14 device */
+	/* the hypercall being served: from the registers, or the GHCB */
+	struct {
+		uint64_t nr;            /**< RAX: the call (HC_*) */
+		uint64_t a0;            /**< RDI: the first argument */
+		uint64_t a1;            /**< RSI: the second argument */
+	} hc;                           /**< set before a hypercall runs */
+	/* chapter 15: the GHCB model (vmgexit.c, vc.c) */
+	uint8_t sev_es;                 /**< a model SEV-ES guest: #VC, no register access */
+	uint8_t ghcb_registered;        /**< it registered a GHCB page... */
+	uint64_t ghcb_gpa;              /**< ...at this guest-physical address */
+	unsigned vmgexits;              /**< VMGEXITs served */
+	unsigned vcs;                   /**< #VC delivered */
+	uint64_t vc_probe_rsp;          /**< HC_VC_PROBE: RSP as #VC was injected */
 };
 
 /**
@@ -321,6 +341,54 @@ uint64_t hc_page_out(struct vcpu *v);       /**< HC_PAGE_OUT */
  */
 int hc_allowed(struct vcpu *v, unsigned policy, const char *call,
 	       unsigned chapter);
+
+/**
+ * Run the hypercall in v->hc (number and arguments, filled by the caller
+ * from the guest's registers or from its GHCB).  Returns 0 with its
+ * answer in @p ret, or -1 if the guest was stopped (or is done).
+ */
+int hypercall_run(struct vcpu *v, uint64_t *ret);
+
+/**
+ * Copy @p len bytes from @p buf to guest-virtual @p gva; returns how many
+ * could be written (they stop at the first page that is not there).
+ */
+unsigned vcpu_write_guest(struct vcpu *v, uint64_t gva, const void *buf,
+			  unsigned len);
+
+/** @name Chapter 15: the GHCB model */
+/** @{ */
+/** Is the instruction at the guest's RIP VMGEXIT (F3 0F 01 D9)? */
+int vmgexit_at_rip(struct vcpu *v);
+/** Serve a VMGEXIT: the MSR protocol or a GHCB request (vmgexit.c). */
+void handle_vmgexit(struct vcpu *v);
+/**
+ * For a model SEV-ES guest: if this exit is one its #VC handler must
+ * deal with, deliver #VC (vc.c) and return 1; else 0.
+ */
+int vc_intercept(struct vcpu *v);
+/**
+ * What HC_VC_PROBE found: 1 if EVENTINJ pushes #VC's error code, 0 if
+ * it does not (then vc.c writes the frame itself), -1 before the probe.
+ */
+extern int vc_pushes_error;
+uint64_t hc_vc_probe(struct vcpu *v);   /**< HC_VC_PROBE */
+/** The CPUID a guest sees (intercepts.c, chapter 5). */
+struct cpuid_regs hv_cpuid(uint32_t leaf, uint32_t subleaf);
+/** One emulated MSR access (msr.c, chapter 6): 0, or -1 for #GP(0). */
+int msr_emulate(struct vcpu *v, uint32_t msr, int write, uint64_t *val);
+/** One access to the chapter-7 device's ports (io.c); the value read. */
+uint32_t io_port_access(struct vcpu *v, uint16_t port, unsigned size,
+			int in, uint32_t value);
+/**
+ * One access of @p size bytes at guest-physical @p gpa of the MMIO page
+ * (mmio_dev.c, chapter 14), by an instruction of @p len bytes (0 for a
+ * GHCB request): a read sets *@p value.  Returns 0, or -1 if it crosses
+ * a register.
+ */
+int mmio_dev_access(struct vcpu *v, uint64_t gpa, int write, unsigned size,
+		    uint64_t *value, unsigned len);
+/** @} */
 
 /** @name Chapter 12: ASIDs, TLB control and the scheduler */
 /** @{ */

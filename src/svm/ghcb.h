@@ -265,6 +265,7 @@ struct ghcb {
 	_Static_assert(sizeof(((struct ghcb *)0)->f) == (size), \
 		       "ghcb." #f " is " #size " bytes")
 
+/** @cond */
 GHCB_FIELD_AT(cpl, GHCB_CPL);
 GHCB_FIELD_AT(xss, GHCB_XSS);
 GHCB_FIELD_AT(dr7, GHCB_DR7);
@@ -305,6 +306,7 @@ _Static_assert(GHCB_SHARED_BUFFER + GHCB_SHARED_BUFFER_SIZE == 0xff0,
 _Static_assert(GHCB_VALID_BITMAP + 16 == GHCB_SAVE_AREA_SIZE,
 	       "the valid bitmap is the last thing it covers");
 _Static_assert(sizeof(struct ghcb) == GHCB_SIZE, "a GHCB is one page");
+/** @endcond */
 
 /* ---- the valid bitmap ---------------------------------------------- */
 

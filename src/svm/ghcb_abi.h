@@ -72,8 +72,8 @@
 
 /** @name The protocol versions this hypervisor speaks */
 /** @{ */
-#define GHCB_PROTOCOL_MIN       1
-#define GHCB_PROTOCOL_MAX       2
+#define GHCB_PROTOCOL_MIN       1       /**< the oldest version served */
+#define GHCB_PROTOCOL_MAX       2       /**< the newest version served */
 /** @} */
 
 /**
@@ -83,7 +83,7 @@
  * not a request: the MSR then holds the GHCB's page address.
  */
 /** @{ */
-#define GHCB_MSR_INFO_MASK      0xfff
+#define GHCB_MSR_INFO_MASK      0xfff   /**< GHCBInfo, bits 11:0 */
 #define GHCB_MSR_GPA            0x000   /**< the MSR holds the GHCB GPA */
 #define GHCB_MSR_SEV_INFO_RESP  0x001   /**< [63:48] max, [47:32] min, [31:24] C-bit */
 #define GHCB_MSR_SEV_INFO_REQ   0x002   /**< which versions do you speak? */
@@ -99,8 +99,8 @@
 /** The page number of a refused registration: GHCBData all ones. */
 #define GHCB_MSR_REG_GPA_FAIL   SVM_ULL(0xfffffffffffff)
 /** Termination request: reason set at 15:12, reason code at 23:16. */
-#define GHCB_MSR_TERM_SET_SHIFT 12
-#define GHCB_MSR_TERM_CODE_SHIFT 16
+#define GHCB_MSR_TERM_SET_SHIFT 12      /**< the reason set, bits 15:12 */
+#define GHCB_MSR_TERM_CODE_SHIFT 16     /**< the reason code, bits 23:16 */
 /**
  * The C-bit position this model reports in SEV information: 0, as no
  * page of the guest is encrypted (a real SEV processor reports CPUID
@@ -117,9 +117,9 @@
  * VMMCALL 81h: vmcb.h) or one of the codes that exist only here.
  */
 /** @{ */
-#define GHCB_EXIT_MMIO_READ     SVM_ULL(0x80000001)
-#define GHCB_EXIT_MMIO_WRITE    SVM_ULL(0x80000002)
-#define GHCB_EXIT_UNSUPPORTED   SVM_ULL(0x8000ffff)
+#define GHCB_EXIT_MMIO_READ     SVM_ULL(0x80000001) /**< read EXITINFO2 bytes at EXITINFO1 into SW_SCRATCH */
+#define GHCB_EXIT_MMIO_WRITE    SVM_ULL(0x80000002) /**< write EXITINFO2 bytes at SW_SCRATCH to EXITINFO1 */
+#define GHCB_EXIT_UNSUPPORTED   SVM_ULL(0x8000ffff) /**< the guest met an exit it cannot handle (not served here) */
 /** @} */
 
 /**
@@ -128,9 +128,9 @@
  * EVENTINJ format; 2: the request was malformed, SW_EXITINFO2 says how.
  */
 /** @{ */
-#define GHCB_RESP_OK            0
-#define GHCB_RESP_EXCEPTION     1
-#define GHCB_RESP_MALFORMED     2
+#define GHCB_RESP_OK            0       /**< served */
+#define GHCB_RESP_EXCEPTION     1       /**< raise the event in SW_EXITINFO2 */
+#define GHCB_RESP_MALFORMED     2       /**< refused: the reason in SW_EXITINFO2 */
 /** @} */
 
 /** @name Why a request was malformed (SW_EXITINFO2 with GHCB_RESP_MALFORMED) */

@@ -6,8 +6,8 @@
  * them, CPUID, IN/OUT, RDMSR/WRMSR, VMMCALL, is not taken to the
  * hypervisor at all: the processor raises #VC (vector 29) in the guest
  * instead, with the exit code as error code and RIP at the instruction
- * (APM2 §8.2.21 "#VC" and §15.35 "Encrypted State (SEV-ES)"; GHCB
- * specification, AMD pub. 56421).  The guest's handler does what the
+ * (APM2 §8.2 and §15.35.5 "#VC Exception"; §15.35 "Encrypted State
+ * (SEV-ES)"; GHCB specification, AMD pub. 56421).  The guest's handler does what the
  * hypervisor used to do for it: it decodes the instruction, copies only
  * what the request needs into the GHCB, makes the request with VMGEXIT,
  * copies the results back into the interrupted registers and steps

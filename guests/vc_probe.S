@@ -1,7 +1,7 @@
 /*
  * vc_probe.S - chapter 15: how does this processor deliver #VC?
  *
- * #VC, the VMM communication exception, is vector 29 (APM2 §8.2.21).
+ * #VC, the VMM communication exception, is vector 29 (APM2 §8.2 and §15.35.5).
  * The hardware raises it in an SEV-ES guest for an exit the hypervisor
  * may not see the registers of, and pushes an error code: the exit code
  * (APM2 §15.35; GHCB specification, AMD pub. 56421).  Neither QEMU

@@ -30,7 +30,7 @@ DEVIATIONS = [
         topic="EVENTINJ error code of #VC (vector 29)",
         apm="APM2 §15.20: with EV = 1 the processor pushes ERRORCODE as "
             "it delivers the injected exception; #VC (vector 29) has an "
-            "error code, the exit code (APM2 §8.2.21)",
+            "error code, the exit code (APM2 §15.35.5)",
         actual="TCG pushes an error code only for the vectors it knows "
                "to have one (8, 10-14, 17), whatever EV says: #VC injected "
                "with EV = 1 arrives with a 40-byte frame and no error "

@@ -143,7 +143,7 @@
 #define GHCB_ERR_INVALID_EVENT        6 /**< an exit code this hypervisor does not handle */
 /** @} */
 
-/** #VC, the VMM communication exception (APM2 §8.2.21): vector 29. */
+/** #VC, the VMM communication exception (APM2 §8.2, §15.35.5): vector 29. */
 #define GHCB_VC_VECTOR          29
 
 #endif /* SVMLAB_SVM_GHCB_ABI_H */

@@ -1,7 +1,7 @@
 /*
  * vc.c - chapter 15: #VC, the exception of a guest whose registers the
- * hypervisor cannot see (APM2 §15.35.5 "Non-Automatic Exits", §8.2.21
- * "#VC - VMM Communication Exception", GHCB specification 56421).
+ * hypervisor cannot see (APM2 §15.35.4 "Types of Exits", §15.35.5 "#VC
+ * Exception", §8.2 for vector 29; GHCB specification 56421).
  *
  * On SEV-ES hardware an intercepted CPUID, IN, RDMSR or VMMCALL does not
  * leave the guest: the processor raises #VC inside it, with the exit code

@@ -376,8 +376,8 @@ static void ghcb_protocol(struct vcpu *v, uint64_t at)
 
 	q.page = vcpu_guest_phys(v, gpa(at), GHCB_SIZE);
 	if ((at & (PAGE_SIZE - 1)) || !q.page) {
-		vcpu_stop(v, "VMGEXIT with GHCB GPA 0x%llx: not a page of the "
-			  "guest's RAM", (unsigned long long)at);
+		vcpu_stop(v, "VMGEXIT with GHCB GPA 0x%llx: not a page of "
+			  "RAM the guest has used", (unsigned long long)at);
 		return;
 	}
 	memcpy(&ghcb_copy, q.page, sizeof(ghcb_copy));

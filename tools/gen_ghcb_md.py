@@ -17,13 +17,13 @@ Only headers are compiled: ghcb.c holds lab blocks, and the page must be
 the same in a lab tree.
 """
 
-import argparse
 import re
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import mdgen
+from mdgen import GenError, ask_compiler, cell, squash
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ROOT / "src" / "svm" / "ghcb.h"
@@ -37,9 +37,6 @@ BITMAP = 0x3f0              # the bitmap itself has no meaningful bit
 SVM_EXITS = ("SVM_EXIT_CPUID", "SVM_EXIT_IOIO", "SVM_EXIT_MSR",
              "SVM_EXIT_VMMCALL")
 
-
-class GenError(Exception):
-    """The headers and the compiler disagree, or a comment is malformed."""
 
 
 @dataclass
@@ -87,8 +84,6 @@ def doc_lines(block: str) -> list:
     return out
 
 
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def split_field_doc(f: Field) -> None:
@@ -226,19 +221,6 @@ def c_program(fields: list, consts: list) -> str:
     return "\n".join(out)
 
 
-def ask_compiler(program: str) -> str:
-    with tempfile.TemporaryDirectory(prefix="gen_ghcb_md.") as tmp:
-        src, exe = Path(tmp) / "layout.c", Path(tmp) / "layout"
-        src.write_text(program)
-        cmd = ["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror",
-               "-I" + str(ROOT / "src"), "-o", str(exe), str(src)]
-        built = subprocess.run(cmd, capture_output=True, text=True)
-        if built.returncode != 0:
-            raise GenError("gcc failed on the layout program:\n" +
-                           built.stderr)
-        ran = subprocess.run([str(exe)], capture_output=True, text=True,
-                             check=True)
-        return ran.stdout
 
 
 def apply_compiler(out: str, fields: list, consts: list) -> dict:
@@ -307,10 +289,6 @@ def check_offsets_group(groups: list, fields: list) -> None:
 
 # ---- rendering ---------------------------------------------------------
 
-def cell(text: str) -> str:
-    if "\\" in text or "`" in text or "\n" in text:
-        raise GenError(f"text unsafe for a Doxygen table cell: {text!r}")
-    return text.replace("|", "\\|")
 
 
 def hexh(value: int) -> str:
@@ -467,34 +445,14 @@ def generate() -> str:
     fields = parse_struct(HEADER.read_text())
     groups, loose = parse_abi(ABI.read_text())
     consts = [c for g in groups for c in g.constants] + loose
-    values = apply_compiler(ask_compiler(c_program(fields, consts)),
-                            fields, consts)
+    printed = ask_compiler(c_program(fields, consts), "gen_ghcb_md", ())
+    values = apply_compiler(printed, fields, consts)
     check_offsets_group(groups, fields)
     return render(fields, groups, loose, values)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true",
-                    help="exit 1 if docs/ghcb.md is out of date")
-    args = ap.parse_args()
-    try:
-        text = generate()
-    except GenError as e:
-        print(f"gen_ghcb_md: {e}", file=sys.stderr)
-        return 2
-    rel = OUT.relative_to(ROOT)
-    if args.check:
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"gen_ghcb_md: {rel} is out of date; run "
-                  "/usr/bin/python3 tools/gen_ghcb_md.py", file=sys.stderr)
-            return 1
-        print(f"gen_ghcb_md: {rel} is up to date")
-        return 0
-    OUT.write_text(text)
-    print(f"gen_ghcb_md: wrote {rel}")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(mdgen.main("gen_ghcb_md", OUT, generate,
+                        __doc__.split("\n")[0]))

@@ -16,13 +16,13 @@ checks it against the compiler and fails loudly on a mismatch.
 tests/test_reference.py runs --check.
 """
 
-import argparse
 import re
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import mdgen
+from mdgen import GenError, ask_compiler, cell, squash
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ROOT / "src" / "svm" / "vmcb.h"
@@ -46,9 +46,6 @@ INTERCEPT_RULE = {
     "SVM_MISC2_CR_WRITE_TRAP": "090h + n",
 }
 
-
-class GenError(Exception):
-    """The header and the compiler disagree, or a comment is malformed."""
 
 
 @dataclass
@@ -100,8 +97,6 @@ def doc_lines(block: str) -> list:
     return out
 
 
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def split_field_doc(f: Field) -> None:
@@ -242,20 +237,6 @@ def c_program(fields: list, consts: list) -> str:
     return "\n".join(out)
 
 
-def ask_compiler(program: str) -> str:
-    with tempfile.TemporaryDirectory(prefix="gen_vmcb_md.") as tmp:
-        src, exe = Path(tmp) / "layout.c", Path(tmp) / "layout"
-        src.write_text(program)
-        cmd = ["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror",
-               "-I" + str(ROOT / "src"), "-o", str(exe), str(src),
-               str(EXITS_C)]
-        built = subprocess.run(cmd, capture_output=True, text=True)
-        if built.returncode != 0:
-            raise GenError("gcc failed on the layout program:\n" +
-                           built.stderr)
-        ran = subprocess.run([str(exe)], capture_output=True, text=True,
-                             check=True)
-        return ran.stdout
 
 
 def apply_compiler(out: str, fields: list, consts: list) -> list:
@@ -374,10 +355,6 @@ def check_all_defines_documented(text: str, groups: list) -> None:
 
 # ---- rendering ---------------------------------------------------------
 
-def cell(text: str) -> str:
-    if "\\" in text or "`" in text or "\n" in text:
-        raise GenError(f"text unsafe for a Doxygen table cell: {text!r}")
-    return text.replace("|", "\\|")
 
 
 def hexh(value: int, digits: int = 3) -> str:
@@ -515,34 +492,14 @@ def generate() -> str:
     groups = parse_groups(text)
     check_all_defines_documented(text, groups)
     consts = [c for g in groups for c in g.constants]
-    exits = apply_compiler(ask_compiler(c_program(fields, consts)),
-                           fields, consts)
+    printed = ask_compiler(c_program(fields, consts), "gen_vmcb_md", (EXITS_C,))
+    exits = apply_compiler(printed, fields, consts)
     check_field_docs(fields)
     return render(fields, groups, exits)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true",
-                    help="exit 1 if docs/vmcb.md is out of date")
-    args = ap.parse_args()
-    try:
-        text = generate()
-    except GenError as e:
-        print(f"gen_vmcb_md: {e}", file=sys.stderr)
-        return 2
-    rel = OUT.relative_to(ROOT)
-    if args.check:
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"gen_vmcb_md: {rel} is out of date; run "
-                  "/usr/bin/python3 tools/gen_vmcb_md.py", file=sys.stderr)
-            return 1
-        print(f"gen_vmcb_md: {rel} is up to date")
-        return 0
-    OUT.write_text(text)
-    print(f"gen_vmcb_md: wrote {rel}")
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(mdgen.main("gen_vmcb_md", OUT, generate,
+                        __doc__.split("\n")[0]))

@@ -23,6 +23,7 @@ EVENTS = {
     "report": ("ch", "key", "value"),
     "guest_start": ("guest", "entry", "nrips"),
     "guest_end": ("guest", "result", "reason", "expected"),
+    "exit_stats": ("guest", "total", "codes", "other"),
     "exit": ("guest", "n", "code", "name", "rip", "nrip", "info1", "info2",
              "intinfo", "intctl", "intstate", "asid", "gen", "tlb"),
     "guest_report": ("guest", "key", "value"),
@@ -122,6 +123,17 @@ class Trace:
     def exits(self, guest: str) -> list:
         """The exit events of one guest, in order."""
         return [e for e in self.of("exit") if e["guest"] == guest]
+
+    def exit_stats(self) -> dict:
+        """The kernel's exit counts, {guest: {exit name: count}}, in the
+        order the guests ended; codes beyond its table count as "other"."""
+        out = {}
+        for e in self.of("exit_stats"):
+            counts = out.setdefault(e["guest"], {})
+            for name, n in list(e["codes"].items()) + [("other", e["other"])]:
+                if n:
+                    counts[name] = counts.get(name, 0) + n
+        return out
 
     def guest_reports(self, guest: str) -> dict:
         """A guest's HC_REPORT values by key (a key reported twice is an

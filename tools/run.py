@@ -7,7 +7,9 @@
 The GRUB ISO for the command line is built (and cached) under build/iso.
 
 Readable lines are printed as the kernel writes them; trace lines (the
-"@svmlab {...}" JSON) are hidden unless --raw is given.  The exit status
+"@svmlab {...}" JSON) are hidden unless --raw is given.  The run ends
+with its exit statistics, like kvm_stat: exits per code, then per guest
+and code (the kernel's counts, the exit_stats events).  The exit status
 tells how the run ended, the same on both emulators:
     0 pass, 1 fail, 2 bad-cmdline, 3 no-svm, 4 panic, 5 no summary (hung
     or crashed: the log is kept and its path printed).
@@ -50,6 +52,31 @@ def follow(launch, timeout, raw):
     return launch.finish(max(0.0, deadline - time.monotonic()))
 
 
+def exit_report(trace) -> list:
+    """The exit-statistics table of a run, as lines of text."""
+    stats = trace.exit_stats()
+    if not stats:
+        return []
+    totals, guests_with = {}, {}
+    for counts in stats.values():
+        for name, n in counts.items():
+            totals[name] = totals.get(name, 0) + n
+            guests_with[name] = guests_with.get(name, 0) + 1
+    everything = sum(totals.values())
+    width = max(len(g) for g in stats) + 2
+    out = [f"exit statistics: {everything} exits in {len(stats)} guests",
+           f"  {'exit code':<22}{'exits':>8}{'%':>7}{'guests':>8}"]
+    for name, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.append(f"  {name:<22}{n:>8}{100 * n / everything:>7.1f}"
+                   f"{guests_with[name]:>8}")
+    out.append(f"  {'guest':<{width}}{'exits':>7}  by code")
+    for guest, counts in stats.items():
+        by_code = ", ".join(f"{name} {n}" for name, n in sorted(
+            counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        out.append(f"  {guest:<{width}}{sum(counts.values()):>7}  {by_code}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description="boot svmlab and show the run")
     ap.add_argument("--emu", choices=emulators.EMULATORS, default="qemu")
@@ -75,6 +102,7 @@ def main():
         print(f"\nrun: the emulator {why} without a summary: a failed "
               f"run.\n{run.tail()}", file=sys.stderr)
         return NO_SUMMARY
+    print("\n".join([""] + exit_report(run.trace)))
     print(f"run: {status} in {run.seconds:.2f} s")
     return EXIT[status]
 

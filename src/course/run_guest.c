@@ -82,6 +82,7 @@ static void finish_guest(struct vcpu *v)
 		r = v->fails ? GUEST_FAIL : GUEST_PASS;
 	else
 		r = GUEST_STOPPED;
+	vcpu_trace_exit_stats(v);
 	results_guest_end(v->name, r,
 			  v->expect_stop ? GUEST_STOPPED : GUEST_PASS,
 			  r == GUEST_STOPPED ? v->stop_reason : "");

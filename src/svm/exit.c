@@ -205,6 +205,39 @@ static void exit_invalid(struct vcpu *v)
 			  "broken rule");
 }
 
+/* Count one exit of @p code in @p v's statistics. */
+static void count_exit(struct vcpu *v, uint64_t code)
+{
+	unsigned i;
+
+	for (i = 0; i < VCPU_EXIT_KINDS; i++) {
+		struct exit_stat *s = &v->exit_stats[i];
+
+		if (s->count && s->code != code)
+			continue;
+		s->code = code;
+		s->count++;
+		return;
+	}
+	v->exit_other++;
+}
+
+void vcpu_trace_exit_stats(const struct vcpu *v)
+{
+	unsigned i;
+
+	trace_begin("exit_stats");
+	trace_str("guest", v->name);
+	trace_u64("total", v->exits);
+	trace_obj_begin("codes");
+	for (i = 0; i < VCPU_EXIT_KINDS && v->exit_stats[i].count; i++)
+		trace_u64(svm_exit_name(v->exit_stats[i].code),
+			  v->exit_stats[i].count);
+	trace_obj_end();
+	trace_u64("other", v->exit_other);
+	trace_end();
+}
+
 /* One trace line and one text line per #VMEXIT. */
 static void trace_exit(struct vcpu *v, uint64_t code)
 {
@@ -246,6 +279,7 @@ static void dispatch(struct vcpu *v)
 
 	if (v->exits == 1)
 		v->first_exit = c->exit_code;
+	count_exit(v, code);
 	exit_decode(v);
 	trace_exit(v, code);
 	if (code == SVM_EXIT_INVALID) {

@@ -135,6 +135,19 @@ struct hv_device {
 	unsigned fifo_len;              /**< bytes in the FIFO */
 };
 
+/**
+ * How many distinct exit codes a guest's statistics keep apart.  A guest
+ * of the course meets a handful; exits of further codes are counted
+ * together (vcpu.exit_other) rather than lost.
+ */
+#define VCPU_EXIT_KINDS 32
+
+/** The exits of one code so far (the run report, make run). */
+struct exit_stat {
+	uint64_t code;                  /**< normalised EXITCODE */
+	unsigned count;                 /**< its #VMEXITs */
+};
+
 /** One guest. */
 struct vcpu {
 	const char *name;               /**< guest name, as in guest= */
@@ -143,6 +156,9 @@ struct vcpu {
 	struct guest_regs regs;         /**< GPRs outside the VMCB */
 	enum vcpu_state state;          /**< running, done or stopped */
 	unsigned exits;                 /**< #VMEXITs so far */
+	/** #VMEXITs per code, in order of first appearance */
+	struct exit_stat exit_stats[VCPU_EXIT_KINDS];
+	unsigned exit_other;            /**< exits beyond exit_stats */
 	uint64_t first_exit;            /**< raw exit code of the first exit */
 	unsigned max_exits;             /**< stop the guest after this many */
 	unsigned fails;                 /**< HC_FAIL calls */
@@ -225,6 +241,13 @@ void svm_world_switch(struct guest_regs *regs, hpa_t vmcb_pa, hpa_t host_pa);
 
 /** A vcpu with a fresh, zeroed VMCB page. */
 void vcpu_init(struct vcpu *v, const char *name);
+
+/**
+ * Trace @p v's exits per code (the `exit_stats` event), once, when the
+ * guest has ended: the kernel's own count, which make run's report
+ * prints and which the tests compare with the `exit` events.
+ */
+void vcpu_trace_exit_stats(const struct vcpu *v);
 
 /** Run @p v until it is done or stopped, tracing every exit. */
 void vcpu_run(struct vcpu *v);

@@ -8,6 +8,12 @@
   so that several tests can read one run's trace.
 - When a test fails, the report shows each boot's serial log path and
   its last lines.
+- ``--chapter N`` keeps one chapter's tests; ``--graded`` keeps the tests
+  that count for a grade (tools/grade.py): those with a chapter, but not
+  the project's own lab check.  Every test's chapter is written to the
+  JUnit XML as the property ``chapter``.
+- ``--record DIR`` writes, per test and emulator, the outcome and the
+  serial logs of its boots to DIR (tools/gen_catalog.py reads them).
 """
 
 from __future__ import annotations
@@ -34,6 +40,10 @@ def pytest_addoption(parser):
                      help="which emulators to run the tests on")
     parser.addoption("--chapter", type=int, default=None,
                      help="run only the tests of this chapter")
+    parser.addoption("--graded", action="store_true",
+                     help="run only the tests that count for a grade")
+    parser.addoption("--record", default=None, metavar="DIR",
+                     help="record each test's outcome and boots in DIR")
 
 
 def pytest_configure(config):
@@ -70,6 +80,17 @@ def chapter_of(item):
     return getattr(item.module, "CHAPTER", None)
 
 
+#: Tests that check the project itself, never a student's work.
+UNGRADED_MODULES = ("test_labs.py",)
+
+
+def graded(item) -> bool:
+    """Whether a test counts for a grade: it has a chapter, and it is not
+    the project's own lab check."""
+    return (chapter_of(item) is not None
+            and item.path.name not in UNGRADED_MODULES)
+
+
 def _wanted(item, chapter) -> bool:
     # A test only for emulators that were not selected gets an empty
     # parameter set: leave it out instead of reporting it as skipped.
@@ -82,8 +103,9 @@ def _wanted(item, chapter) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     want = config.getoption("--chapter")
-    keep = [i for i in items if _wanted(i, want)]
-    drop = [i for i in items if not _wanted(i, want)]
+    keep = [i for i in items if _wanted(i, want)
+            and (graded(i) or not config.getoption("--graded"))]
+    drop = [i for i in items if i not in keep]
     if drop:
         config.hook.pytest_deselected(items=drop)
     items[:] = keep
@@ -133,10 +155,45 @@ def boot(request):
     return _boot
 
 
+@pytest.fixture(autouse=True)
+def _chapter_property(request, record_property):
+    """Every test's chapter (or "none") goes into the JUnit XML."""
+    chapter = chapter_of(request.node)
+    record_property("chapter", "none" if chapter is None else chapter)
+
+
+def _record(item, report):
+    """--record DIR: DIR/<emu>/<test>.json, and each boot's log once."""
+    top = Path(item.config.getoption("--record"))
+    emu = getattr(getattr(item, "callspec", None), "params", {}).get(
+        "emu", "host")
+    runs = []
+    for run in getattr(item, "svmlab_runs", []):
+        logs = top / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        name = f"{emu}-{run.log.parent.name}-{run.log.name}"
+        if run.log.exists() and not (logs / name).exists():
+            (logs / name).write_bytes(run.log.read_bytes())
+        runs.append(dict(cpu=run.cpu, via=run.via, args=run.args,
+                         log=f"logs/{name}", returncode=run.returncode,
+                         timed_out=run.timed_out))
+    out = top / emu / (emulators._slug(item.nodeid.replace("/", "_"))
+                       + "-" + emulators._digest(item.nodeid) + ".json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(dict(
+        nodeid=item.nodeid, file=item.path.name,
+        function=item.originalname, emu=emu, chapter=chapter_of(item),
+        outcome=report.outcome, runs=runs), indent=1))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if item.config.getoption("--record") and (
+            report.when == "call" or (report.when == "setup"
+                                      and not report.passed)):
+        _record(item, report)
     if report.when != "call" or not report.failed:
         return
     for run in getattr(item, "svmlab_runs", []):

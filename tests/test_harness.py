@@ -122,3 +122,16 @@ def test_citation_check_catches_a_wrong_citation(tmp_path):
     assert out.returncode == 1
     assert "has no svm_no_such_function" in out.stderr
     assert "svm_probe" not in out.stderr
+
+
+def test_a_symbol_left_only_in_a_comment_counts_as_gone(tmp_path):
+    """A deleted function that a comment still names is not cited code."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import check_citations
+    src = tmp_path / "gone.c"
+    src.write_text("/* old_helper() used to live here */\n"
+                   "// so did other_helper\n"
+                   "int kept_helper(void) { return 0; }\n")
+    code = check_citations.code_of(src)
+    assert "kept_helper" in code
+    assert "old_helper" not in code and "other_helper" not in code

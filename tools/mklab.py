@@ -148,10 +148,17 @@ def main(argv=None) -> int:
     except LabError as err:
         print(f"mklab: {err}", file=sys.stderr)
         return 2
+    todo = [b for b in all_blocks() if b[0] >= a.chapter]
     print(f"lab tree for chapter {a.chapter} written to {a.dest}: "
-          f"{n} solution block(s) replaced by LAB_TODO.\n"
-          f"Next: cd {a.dest} && make test PYTEST_ARGS='--chapter "
-          f"{a.chapter}'  (red until you write them)")
+          f"{n} solution block(s) replaced by LAB_TODO.  Chapter "
+          f"{a.chapter} asks you to write:")
+    for ch, rel, fn, what, _ in todo:
+        if ch == a.chapter:
+            print(f"  {rel}: {fn}: {what}")
+    print(f"Next: cd {a.dest} && make run ARGS=chapter={a.chapter}  "
+          f"(the TODO names what is missing)\n"
+          f"      make grade CHAPTER={a.chapter} EMU=qemu  (your score; "
+          f"0 until you write them)")
     return 0
 
 

@@ -454,9 +454,18 @@ before `svm_exit_name()` looks it up.
 """
 
 
+# tools/gen_pictures.py draws it from the same fields when make docs runs.
+LAYOUT_PICTURE = """\
+The whole VMCB to scale, each field a box as tall as its size (drawn by
+`make docs` from the same header):
+
+![The VMCB layout: the control area and the state save area, fields to scale](vmcb-layout.png)
+"""
+
+
 def render(fields: list, groups: list, exits: list) -> str:
     by_code = {code: name for code, name, _ in exits}
-    parts = [INTRO]
+    parts = [INTRO, LAYOUT_PICTURE]
     titles = {"vmcb_control": "## Control area, 000h-3FFh",
               "vmcb_seg": "## A segment register (struct vmcb_seg), "
                           "16 bytes",

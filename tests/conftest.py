@@ -19,8 +19,10 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -55,6 +57,20 @@ def pytest_configure(config):
     os.environ.setdefault("SVMLAB_SESSION",
                           os.environ.get("PYTEST_XDIST_TESTRUNUID")
                           or uuid.uuid4().hex[:12])
+    record = config.getoption("--record")
+    if record and not hasattr(config, "workerinput"):
+        shutil.rmtree(record, ignore_errors=True)   # a record is one run's
+
+
+def pytest_sessionfinish(session):
+    """--record: stamp the record with the kernel it was made with (the
+    docs build makes a new record when the kernel has changed)."""
+    record = session.config.getoption("--record")
+    if record and not hasattr(session.config, "workerinput") and \
+            emulators.KERNEL.is_file():
+        Path(record).mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha1(emulators.KERNEL.read_bytes()).hexdigest()
+        (Path(record) / "kernel.sha1").write_text(digest + "\n")
 
 
 def selected_emulators(config) -> list:
@@ -198,3 +214,6 @@ def pytest_runtest_makereport(item, call):
         return
     for run in getattr(item, "svmlab_runs", []):
         report.sections.append(("serial log", run.tail()))
+        # and as the test's stdout, which JUnit XML keeps (it reads the
+        # teardown report's), so a grade's results.json shows it too
+        item.add_report_section("call", "stdout", run.tail())

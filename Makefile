@@ -4,8 +4,16 @@
 #   make run        build the GRUB ISO and boot the course in QEMU
 #   make run EMU=bochs            ... in Bochs
 #   make test       the whole suite, both emulators (pytest)
+#   make grade      score per chapter, JUnit XML and autograder JSON in
+#                   build/grade (CHAPTER=N: one chapter; EMU=qemu: one
+#                   emulator)
 #   make iso        build/svmlab.iso (GRUB, Multiboot2)
-#   make docs       the Doxygen site in build/docs (warnings are errors)
+#   make docs       the Doxygen site in build/docs (warnings are errors),
+#                   with the behaviour catalog and the link check
+#   make catalog    record the chapter tests on both emulators again
+#   make debug      QEMU paused with its GDB stub, and GDB with svmlab's
+#                   VMCB commands (ARGS= picks the guests; EMU=bochs:
+#                   Bochs' debugger)
 #   make lab CHAPTER=N DEST=dir   a student tree for chapter N
 #   make unit       build the host unit-test programs
 #   make deps       check (and, as root, install) the Debian packages
@@ -115,7 +123,8 @@ $(BUILD)/gen/asm-offsets.h: src/svm/asm-offsets.c src/svm/vcpu.h \
 	  sed -n 's/.*@@ASMOFF \([A-Z0-9_]*\) \([0-9]*\).*/#define \1 \2/p' \
 	    $(BUILD)/gen/asm-offsets.s; } > $@
 
-.PHONY: all kernel run test iso docs lab unit deps clean emulators-md $(BUILD)/svmlab.iso
+.PHONY: all kernel run test grade iso docs catalog debug lab unit deps clean \
+	emulators-md $(BUILD)/svmlab.iso
 all: kernel
 kernel: $(BUILD)/kernel.elf
 
@@ -166,15 +175,39 @@ run: deps kernel
 	$(PYTHON) tools/run.py --emu $(EMU) --cpu '$(CPU)' --mem $(MEM) \
 		$(if $(ARGS),--args '$(ARGS)')
 
+# The suite also records each test's outcome and boots in build/record,
+# which make docs turns into the behaviour catalog.
 test:
 	@tools/deps.sh test
 	$(MAKE) --no-print-directory kernel unit
-	$(PYTHON) -m pytest -n $(JOBS) tests $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(JOBS) tests --record $(BUILD)/record \
+		$(PYTEST_ARGS)
+
+# Grading runs both emulators unless EMU is given on the command line.
+GRADE_EMU := $(if $(filter command line,$(origin EMU)),$(EMU),both)
+grade:
+	@tools/deps.sh test
+	$(MAKE) --no-print-directory kernel unit
+	$(PYTHON) tools/grade.py --emu $(GRADE_EMU) --jobs $(JOBS) \
+		$(if $(CHAPTER),--chapter $(CHAPTER))
 
 docs:
 	@tools/deps.sh docs
-	@mkdir -p $(BUILD)/docs
-	doxygen docs/Doxyfile
+	$(MAKE) --no-print-directory kernel
+	$(PYTHON) tools/mkdocs.py --jobs $(JOBS)
+
+catalog:
+	@tools/deps.sh test
+	$(MAKE) --no-print-directory kernel
+	$(PYTHON) -m pytest -q -n $(JOBS) --emu both --record $(BUILD)/record \
+		$(sort $(wildcard tests/test_ch*.py))
+
+# QEMU (default) with GDB; EMU=bochs gives Bochs' own debugger.
+debug:
+	@tools/deps.sh $(if $(filter bochs,$(EMU)),run-bochs,debug)
+	$(MAKE) --no-print-directory kernel
+	$(PYTHON) tools/debug.py --emu $(EMU) --cpu '$(CPU)' --mem $(MEM) \
+		$(if $(ARGS),--args '$(ARGS)')
 
 lab:
 	@test -n "$(CHAPTER)" -a -n "$(DEST)" || \

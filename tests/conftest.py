@@ -181,16 +181,19 @@ def _chapter_property(request, record_property):
 def _record(item, report):
     """--record DIR: DIR/<emu>/<test>.json, and each boot's log once."""
     top = Path(item.config.getoption("--record"))
+    booted = getattr(item, "svmlab_runs", [])
+    # a test over CPU models has no emu parameter: its boots say which
     emu = getattr(getattr(item, "callspec", None), "params", {}).get(
-        "emu", "host")
+        "emu", booted[0].emu if booted else "host")
     runs = []
-    for run in getattr(item, "svmlab_runs", []):
+    for run in booted:
         logs = top / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         name = f"{emu}-{run.log.parent.name}-{run.log.name}"
         if run.log.exists() and not (logs / name).exists():
             (logs / name).write_bytes(run.log.read_bytes())
-        runs.append(dict(cpu=run.cpu, via=run.via, args=run.args,
+        runs.append(dict(emu=run.emu, cpu=run.cpu, via=run.via,
+                         args=run.args,
                          log=f"logs/{name}", returncode=run.returncode,
                          timed_out=run.timed_out))
     out = top / emu / (emulators._slug(item.nodeid.replace("/", "_"))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh WHAT - make sure the Debian packages for WHAT are installed.
 #
-#   WHAT: build | run | run-bochs | test | docs
+#   WHAT: build | run | run-bochs | test | docs | debug
 #
 # As root, missing packages are installed with apt-get.  Otherwise the
 # script prints the exact apt-get line to run and fails.
@@ -15,14 +15,17 @@ qemu="qemu-system-x86_64:qemu-system-x86"
 bochs="bochs:bochs /usr/share/bochs/BIOS-bochs-latest:bochsbios /usr/share/vgabios/vgabios.bin:vgabios /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0.0.0:bochs-term"
 python="/usr/bin/python3:python3"
 pytest="/usr/lib/python3/dist-packages/pytest/__init__.py:python3-pytest /usr/lib/python3/dist-packages/xdist/__init__.py:python3-pytest-xdist"
-docs="doxygen:doxygen"
+plot="/usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib"
+docs="doxygen:doxygen $plot"
+gdb="gdb:gdb"
 
 case $what in
 build) need="$build" ;;
 run) need="$build $iso $qemu $python" ;;
 run-bochs) need="$build $iso $bochs $python" ;;
-test) need="$build $iso $qemu $bochs $python $pytest" ;;
-docs) need="$docs $python" ;;
+test) need="$build $iso $qemu $bochs $python $pytest $docs $gdb" ;;
+docs) need="$docs $build $iso $qemu $bochs $python $pytest" ;;  # + the catalog's test record
+debug) need="$build $qemu $python $gdb" ;;
 *) echo "deps.sh: unknown purpose '$what'" >&2; exit 2 ;;
 esac
 

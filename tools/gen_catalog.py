@@ -8,8 +8,8 @@ The input is a record made by the test harness (``pytest tests/test_ch*.py
 --emu both --record DIR``, which ``make catalog`` runs):
 DIR/<emu>/<test>.json per test instance, with its outcome and the serial
 logs of its boots, which are copied to DIR/logs/.  A test parametrized by
-CPU model is recorded as "host"; its id names the emulator.  The logs are
-read with tests/svmtrace.py and nothing else.
+CPU model has no emu parameter: the record takes the emulator from its
+boots.  The logs are read with tests/svmtrace.py and nothing else.
 
 The output is Doxygen Markdown: OUTDIR/catalog.md, the index (page
 ``catalog``), and OUTDIR/catalog_chNN.md for each chapter (page
@@ -320,9 +320,9 @@ def _variant(nodeid: str) -> str:
 
 
 def _emu_of(rec: dict, variant: str) -> str | None:
-    """The emulator of a record.  Tests parametrized by CPU model rather
-    than emulator are recorded as "host"; their id starts with the
-    emulator (cpu_models.Model.id), and their logs are named after it."""
+    """The emulator of a record: its own "emu", or else (a record made
+    before the harness wrote it for tests parametrized by CPU model) the
+    emulator its id (cpu_models.Model.id) or its boots name."""
     if rec.get("emu") in EMUS:
         return rec["emu"]
     for emu in EMUS:

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mdgen
-from mdgen import GenError, ask_compiler, cell, squash
+from mdgen import (GenError, ask_compiler, cell, doc_lines,
+                   documented_defines, squash)
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ROOT / "src" / "svm" / "ghcb.h"
@@ -70,21 +71,6 @@ class Group:
 
 
 # ---- parsing the headers -----------------------------------------------
-
-def doc_lines(block: str) -> list:
-    """The lines of a /** */ block without the comment markers."""
-    body = block.strip()
-    body = body[3:] if body.startswith("/**") else body
-    body = body[:-2] if body.endswith("*/") else body
-    body = body[1:] if body.startswith("<") else body
-    out = []
-    for line in body.split("\n"):
-        out.append(re.sub(r"^\s*\* ?", "", line, count=1)
-                   if re.match(r"^\s*\*", line) else line)
-    return out
-
-
-
 
 def split_field_doc(f: Field) -> None:
     """Fill stated, meaning and writer from f.doc (see ghcb.h)."""
@@ -150,33 +136,14 @@ def parse_constants(body: str, grouped: bool) -> list:
     Inside an @name group a constant may go without a comment of its own
     (the group's text describes it); outside one it must have one.
     """
-    consts, pending = [], None
-    lines = body.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.lstrip().startswith("/**"):
-            block = [line]
-            while "*/" not in block[-1]:
-                i += 1
-                block.append(lines[i])
-            pending = "\n".join(block)
-        else:
-            m = re.match(r"#define\s+(\w+)(\()?", line)
-            if m:
-                if m.group(2):
-                    raise GenError(f"{m.group(1)}: function-like macro in "
-                                   f"{ABI.name}")
-                trail = re.search(r"/\*\*<(.*?)\*/", line)
-                doc = "/**" + trail.group(1) + "*/" if trail else pending
-                if not doc and not grouped:
-                    raise GenError(f"{m.group(1)}: no Doxygen comment")
-                consts.append(Constant(m.group(1), squash(" ".join(
-                    doc_lines(doc))) if doc else ""))
-                pending = None
-            elif line.strip():
-                pending = None
-        i += 1
+    consts = []
+    for name, params, _, doc in documented_defines(body):
+        if params:
+            raise GenError(f"{name}: function-like macro in {ABI.name}")
+        if not doc and not grouped:
+            raise GenError(f"{name}: no Doxygen comment")
+        consts.append(Constant(name, squash(" ".join(doc_lines(doc)))
+                               if doc else ""))
     return consts
 
 

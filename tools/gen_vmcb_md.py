@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import mdgen
-from mdgen import GenError, ask_compiler, cell, squash
+from mdgen import (GenError, ask_compiler, cell, doc_lines,
+                   documented_defines, squash)
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = ROOT / "src" / "svm" / "vmcb.h"
@@ -84,20 +85,6 @@ class Group:
 
 
 # ---- parsing the header ------------------------------------------------
-
-def doc_lines(block: str) -> list:
-    """The lines of a /** */ block without the comment markers."""
-    body = block.strip()
-    body = body[3:] if body.startswith("/**") else body
-    body = body[:-2] if body.endswith("*/") else body
-    out = []
-    for line in body.split("\n"):
-        out.append(re.sub(r"^\s*\* ?", "", line, count=1)
-                   if re.match(r"^\s*\*", line) else line)
-    return out
-
-
-
 
 def split_field_doc(f: Field) -> None:
     """Fill meaning, writer, clean and apm from f.doc (see vmcb.h)."""
@@ -179,34 +166,16 @@ def strip_common_indent(lines: list) -> list:
 
 
 def parse_constants(body: str) -> list:
-    consts, pending = [], None
-    lines = body.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.lstrip().startswith("/**"):
-            block = [line]
-            while "*/" not in block[-1]:
-                i += 1
-                block.append(lines[i])
-            pending = "\n".join(block)
-        else:
-            m = re.match(r"#define\s+(\w+)(\([^)]*\))?\s+(.*)$", line)
-            if m:
-                name, params, rest = m.group(1), m.group(2) or "", m.group(3)
-                trail = re.search(r"/\*\*<(.*?)\*/", rest)
-                doc = "/**" + trail.group(1) + "*/" if trail else pending
-                value = re.sub(r"/\*.*?\*/", "", rest).strip()
-                # SVM_U(1) is C's 1u, written so that assembly can read it
-                value = re.sub(r"SVM_(U|ULL)\((\w+)\)",
-                               lambda m: m.group(2) + m.group(1).lower(),
-                               value)
-                if not doc:
-                    raise GenError(f"{name}: no Doxygen comment")
-                consts.append(Constant(name, params, value,
-                                       squash(" ".join(doc_lines(doc)))))
-                pending = None
-        i += 1
+    consts = []
+    for name, params, rest, doc in documented_defines(body):
+        value = re.sub(r"/\*.*?\*/", "", rest).strip()
+        # SVM_U(1) is C's 1u, written so that assembly can read it
+        value = re.sub(r"SVM_(U|ULL)\((\w+)\)",
+                       lambda m: m.group(2) + m.group(1).lower(), value)
+        if not doc:
+            raise GenError(f"{name}: no Doxygen comment")
+        consts.append(Constant(name, params, value,
+                               squash(" ".join(doc_lines(doc)))))
     return consts
 
 

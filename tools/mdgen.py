@@ -8,6 +8,7 @@ table-cell quoting and the write-or---check command line.
 """
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,49 @@ class GenError(Exception):
 def squash(text: str) -> str:
     """Runs of white space as one space."""
     return " ".join(text.split())
+
+
+def doc_lines(block: str) -> list:
+    """The lines of a /** */ (or /**< */) block without the markers."""
+    body = block.strip()
+    body = body[3:] if body.startswith("/**") else body
+    body = body[:-2] if body.endswith("*/") else body
+    body = body[1:] if body.startswith("<") else body
+    out = []
+    for line in body.split("\n"):
+        out.append(re.sub(r"^\s*\* ?", "", line, count=1)
+                   if re.match(r"^\s*\*", line) else line)
+    return out
+
+
+DEFINE = re.compile(r"#define\s+(\w+)(\([^)]*\))?\s*(.*)$")
+
+
+def documented_defines(body: str):
+    """Yield (name, params, rest of line, doc) for each #define of a
+    header's text.  doc is its trailing /**< */ comment, else the /** */
+    block just above it (only blank lines between), else None."""
+    pending = None
+    lines = body.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.lstrip().startswith("/**"):
+            block = [line]
+            while "*/" not in block[-1]:
+                i += 1
+                block.append(lines[i])
+            pending = "\n".join(block)
+        else:
+            m = DEFINE.match(line)
+            if m:
+                trail = re.search(r"/\*\*<(.*?)\*/", m.group(3))
+                yield (m.group(1), m.group(2) or "", m.group(3),
+                       "/**" + trail.group(1) + "*/" if trail else pending)
+                pending = None
+            elif line.strip():
+                pending = None
+        i += 1
 
 
 def cell(text: str) -> str:

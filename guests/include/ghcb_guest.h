@@ -142,47 +142,38 @@
 	.endif
 .endm
 
-.macro REPORT_S key, reg
+/* A string in .rodata at label, checked against HC_STRING_MAX. */
+.macro RO_STRING label, text
 	.pushsection .rodata
-.Lrk\@:	.asciz	"\key"
-	STRING_FITS .Lrk\@
+\label:	.asciz	"\text"
+	STRING_FITS \label
 	.popsection
+.endm
+
+.macro REPORT_S key, reg
+	RO_STRING .Lrk\@, "\key"
 	REPORT	.Lrk\@, \reg
 .endm
 
 .macro EXPECT key, reg, want, msg
-	.pushsection .rodata
-.Lek\@:	.asciz	"\key"
-	STRING_FITS .Lek\@
-.Lem\@:	.asciz	"\msg"
-	STRING_FITS .Lem\@
-	.popsection
+	RO_STRING .Lek\@, "\key"
+	RO_STRING .Lem\@, "\msg"
 	CHECK	.Lek\@, \reg, \want, .Lem\@
 .endm
 
 .macro VERDICT_S cc, ok, bad
-	.pushsection .rodata
-.Lvo\@:	.asciz	"\ok"
-	STRING_FITS .Lvo\@
-.Lvb\@:	.asciz	"\bad"
-	STRING_FITS .Lvb\@
-	.popsection
+	RO_STRING .Lvo\@, "\ok"
+	RO_STRING .Lvb\@, "\bad"
 	VERDICT_IF \cc, .Lvo\@, .Lvb\@
 .endm
 
 .macro PASS_S msg
-	.pushsection .rodata
-.Lps\@:	.asciz	"\msg"
-	STRING_FITS .Lps\@
-	.popsection
+	RO_STRING .Lps\@, "\msg"
 	PASS	.Lps\@
 .endm
 
 .macro FAIL_S msg
-	.pushsection .rodata
-.Lfs\@:	.asciz	"\msg"
-	STRING_FITS .Lfs\@
-	.popsection
+	RO_STRING .Lfs\@, "\msg"
 	FAIL	.Lfs\@
 .endm
 

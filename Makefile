@@ -123,7 +123,7 @@ $(BUILD)/gen/asm-offsets.h: src/svm/asm-offsets.c src/svm/vcpu.h \
 	  sed -n 's/.*@@ASMOFF \([A-Z0-9_]*\) \([0-9]*\).*/#define \1 \2/p' \
 	    $(BUILD)/gen/asm-offsets.s; } > $@
 
-.PHONY: all kernel run test grade iso docs catalog debug lab unit deps clean \
+.PHONY: all kernel run test grade iso docs catalog debug lab unit deps clean bench fuzz \
 	emulators-md $(BUILD)/svmlab.iso
 all: kernel
 kernel: $(BUILD)/kernel.elf
@@ -153,7 +153,7 @@ UNIT_LIB := src/boot/bootinfo.c src/kernel/cmdline.c src/lib/format.c src/lib/st
 	    $(wildcard src/svm/seg.c src/svm/vmcb_check.c src/svm/exits.c \
 		       src/svm/msrpm.c src/svm/iopm.c src/svm/insn.c src/svm/exitinfo.c \
 		       src/svm/event.c src/svm/asid.c src/svm/mmio.c src/svm/gwalk.c src/svm/ghcb.c \
-		       src/svm/npt.c)
+		       src/svm/npt.c src/course/fuzz_mutate.c)
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,\
 		$(wildcard tests/unit/test_*.c))
 
@@ -201,6 +201,23 @@ catalog:
 	$(MAKE) --no-print-directory kernel
 	$(PYTHON) -m pytest -q -n $(JOBS) --emu both --record $(BUILD)/record \
 		$(sort $(wildcard tests/test_ch*.py))
+
+# Chapter 16: every exit kind against the floor, in each emulator's
+# deterministic mode; build/bench/bench.json and bench.png.
+BENCH_EMU := $(if $(filter command line,$(origin EMU)),$(EMU),both)
+bench:
+	@tools/deps.sh test
+	$(MAKE) --no-print-directory kernel
+	$(PYTHON) tools/bench.py --emu $(BENCH_EMU)
+
+# The long fuzz run: fuzz=vmcb on both emulators (tools/fuzz.py); the
+# tests run 2000 cases of it.  make fuzz FUZZ_CASES=200000 FUZZ_SEED=7
+FUZZ_CASES ?= 50000
+FUZZ_SEED  ?= 1
+fuzz:
+	@tools/deps.sh test
+	$(MAKE) --no-print-directory kernel
+	$(PYTHON) tools/fuzz.py --emu both --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
 
 # QEMU (default) with GDB; EMU=bochs gives Bochs' own debugger.
 debug:

@@ -133,11 +133,13 @@ def _session_dir() -> Path:
     return d
 
 
-def shared_boot(emu, cpu=None, via=None, args="", timeout=None):
+def shared_boot(emu, cpu=None, via=None, args="", timeout=None,
+                icount=None):
     """emulators.boot, done once per session for identical arguments."""
     via = via or emulators.default_via(emu)
     cpu = cpu or emulators.DEFAULT_CPU[emu]
-    key = emulators._digest(emu, cpu, via, args)
+    key = emulators._digest(emu, cpu, via, args,
+                            "" if icount is None else f"icount={icount}")
     record = _session_dir() / f"{key}.json"
     with open(str(record) + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -145,7 +147,7 @@ def shared_boot(emu, cpu=None, via=None, args="", timeout=None):
             data = json.loads(record.read_text())
             data["log"] = Path(data["log"])
             return emulators.Run(**data)
-        run = emulators.boot(emu, cpu, via, args, timeout)
+        run = emulators.boot(emu, cpu, via, args, timeout, icount=icount)
         data = dict(run.__dict__, log=str(run.log))
         record.write_text(json.dumps(data))
         return run
@@ -153,15 +155,19 @@ def shared_boot(emu, cpu=None, via=None, args="", timeout=None):
 
 @pytest.fixture
 def boot(request):
-    """Boot the kernel: boot(emu, cpu=None, via=None, args="") -> Run."""
+    """Boot the kernel: boot(emu, cpu=None, via=None, args="",
+    timeout=None, shared=True, icount=None) -> Run; icount: QEMU's
+    deterministic clock, -icount shift=N (chapter 16)."""
     runs = []
 
-    def _boot(emu, cpu=None, via=None, args="", timeout=None, shared=True):
+    def _boot(emu, cpu=None, via=None, args="", timeout=None, shared=True,
+              icount=None):
         try:
             if shared:
-                run = shared_boot(emu, cpu, via, args, timeout)
+                run = shared_boot(emu, cpu, via, args, timeout, icount)
             else:
-                run = emulators.boot(emu, cpu, via, args, timeout)
+                run = emulators.boot(emu, cpu, via, args, timeout,
+                                     icount=icount)
         except emulators.EmulatorMissing as err:
             pytest.fail(str(err), pytrace=False)
         runs.append(run)

@@ -457,6 +457,196 @@ DEVIATIONS = [
                   "test_spin_cli_is_stopped_by_the_watchdog",
         value="hang",
     ),
+    # ---- found by fuzz=vmcb (src/course/fuzz_vmcb.c); each is pinned by
+    # ---- a named corpus case, and explains the random cases like it
+    Deviation(
+        id="qemu-vmrun-refuses-msrpm-at-top",
+        emu="qemu",
+        topic="VMRUN with an MSR permission map that ends at the top",
+        apm="APM2 §15.5.1 and §15.11: the 8 KiB MSR permission map is "
+            "illegal only if it reaches 2^MAXPHYADDR; at base "
+            "2^MAXPHYADDR - 8 KiB its last byte is 2^MAXPHYADDR - 1, legal",
+        actual="TCG refuses a base at or above 2^MAXPHYADDR - 8 KiB (it "
+               "compares the base, not the last byte, with >=): the map "
+               "that ends exactly at the top gives VMEXIT_INVALID",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="qemu-vmrun-refuses-efer-lmsle",
+        emu="qemu",
+        topic="VMRUN with EFER.LMSLE set",
+        apm="APM2 §3.1.7 and §15.5.1: EFER.LMSLE (bit 13) is defined unless "
+            "CPUID 8000_0008h EBX[20] (EferLmsleUnsupported) is 1; then it "
+            "is no MBZ bit, and a VMCB with it set is legal",
+        actual="TCG's EFER mask allows only SCE, LME, LMA, NXE, SVME and "
+               "FFXSR, so VMRUN refuses LMSLE although the CPUID of qemu64 "
+               "does not say it is unsupported: VMEXIT_INVALID",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="qemu-vmrun-refuses-inject-vector-31",
+        emu="qemu",
+        topic="EVENTINJ of exception vector 31",
+        apm="APM2 §15.20: TYPE 3 (exception) is illegal with vector 2 and "
+            "with a vector that is no exception vector; 0-31 are the "
+            "exception vectors (APM2 §8.2), so vector 31 may be injected",
+        actual="TCG refuses exception vectors 31 and above (vector >= 31): "
+               "VMEXIT_INVALID for vector 31; 0-30 are injected",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="qemu-vmrun-accepts-cr4-pcide",
+        emu="qemu",
+        topic="VMRUN with CR4.PCIDE on a CPU without PCID",
+        apm="APM2 §3.1.3 and §15.5.1: CR4.PCIDE (bit 17) exists only when "
+            "CPUID 0000_0001h ECX[17] (PCID) is 1; otherwise it is MBZ and "
+            "VMRUN fails with VMEXIT_INVALID",
+        actual="qemu64 does not report PCID, yet VMRUN accepts CR4.PCIDE: "
+               "the guest runs (its first exit is its HLT)",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="HLT",
+    ),
+    Deviation(
+        id="qemu-vmrun-accepts-efer-ffxsr",
+        emu="qemu",
+        topic="VMRUN with EFER.FFXSR on a CPU without FFXSR",
+        apm="APM2 §3.1.7 and §15.5.1: EFER.FFXSR (bit 14) exists only when "
+            "CPUID 8000_0001h EDX[25] (FFXSR) is 1; otherwise it is MBZ and "
+            "VMRUN fails with VMEXIT_INVALID",
+        actual="qemu64 does not report FFXSR, but TCG's fixed EFER mask "
+               "allows the bit: the guest runs (its first exit is its HLT)",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="HLT",
+    ),
+    Deviation(
+        id="qemu-vmrun-accepts-legacy-cr3-high",
+        emu="qemu",
+        topic="VMRUN with CR3[63:32] set outside long mode",
+        apm="APM2 §3.1.2 draws CR3 outside long mode as a 32-bit register "
+            "(Figures 3-4, 3-5) and §15.5.1 refuses any MBZ bit of CR3; "
+            "svmlab's checker therefore treats CR3[63:32] as MBZ unless "
+            "EFER.LME and CR0.PG are set",
+        actual="TCG checks CR3 only against MAXPHYADDR, whatever the "
+               "guest's mode: a legacy PAE guest with CR3 bit 32 runs, "
+               "and its first fetch faults (#PF, exit 4Eh)",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="EXCP14",
+    ),
+    Deviation(
+        id="bochs-vmrun-refuses-efer-lmsle",
+        emu="bochs",
+        topic="VMRUN with EFER.LMSLE set",
+        apm="APM2 §3.1.7 and §15.5.1: EFER.LMSLE (bit 13) is defined unless "
+            "CPUID 8000_0008h EBX[20] (EferLmsleUnsupported) is 1; then a "
+            "VMCB with it set is legal",
+        actual="the ryzen model does not report EferLmsleUnsupported, yet "
+               "VMRUN treats LMSLE as reserved (\"VMRUN: Guest EFER reserved "
+               "bits set\"): VMEXIT_INVALID",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="bochs-vmrun-refuses-efer-tce",
+        emu="bochs",
+        topic="VMRUN with EFER.TCE set",
+        apm="APM2 §3.1.7 and §15.5.1: EFER.TCE (bit 15) is defined when "
+            "CPUID 8000_0001h ECX[17] (TCE) is 1; then a VMCB with it set "
+            "is legal",
+        actual="the ryzen model reports TCE, yet VMRUN treats the bit as "
+               "reserved (\"VMRUN: Guest EFER reserved bits set\"): "
+               "VMEXIT_INVALID",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="bochs-vmrun-checks-legacy-pdptes",
+        emu="bochs",
+        topic="VMRUN into legacy PAE paging with a reserved bit in a PDPTE",
+        apm="APM2 §15.5.1 lists no check of the guest's page-directory-"
+            "pointer entries: a guest in legacy PAE paging (CR0.PG, CR4.PAE, "
+            "EFER.LME clear) passes VMRUN, and a bad entry faults when it "
+            "is used",
+        actual="Bochs loads and checks the four PDPTEs at VMRUN, as MOV CR3 "
+               "does (\"SVM: VMRUN PDPTR check failed\"), and refuses: the "
+               "hlt guest's PML4 entry, read as a PDPTE, has R/W set, "
+               "reserved there. It also takes EFER.LMA as LME AND PG, so "
+               "LME clear with LMA set is legacy mode too. QEMU runs the "
+               "guest into #PF",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="bochs-vmrun-refuses-cs-l-d-outside-long-mode",
+        emu="bochs",
+        topic="VMRUN with CS.L and CS.D set outside long mode",
+        apm="APM2 §15.5.1: CS.L and CS.D both set is illegal only together "
+            "with EFER.LME, CR0.PG and CR4.PAE; outside long mode CS.L is "
+            "ignored",
+        actual="Bochs refuses CS.L with CS.D in every mode (\"VMRUN: VMCB "
+               "CS.D_B/L mismatch\"): with CR0.PG clear, VMEXIT_INVALID",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_each_corpus_case_pins_its_deviation",
+        value="INVALID",
+    ),
+    Deviation(
+        id="bochs-cr3-above-maxphyaddr-crashes",
+        emu="bochs",
+        topic="A guest page walk from a CR3 above MAXPHYADDR",
+        apm="APM2 §15.5.1: in long mode CR3 bits at or above MAXPHYADDR "
+            "are MBZ, so VMRUN fails with VMEXIT_INVALID and no walk "
+            "happens",
+        actual="Bochs does not check CR3 (bochs-vmrun-accepts-cr3_mbz), and "
+               "the guest's first page walk from that address kills the "
+               "emulator process with SIGSEGV and no message (MAXPHYADDR 40: "
+               "CR3 bits 45 to 51, or 37 and 40 together; bits 40 to 44 "
+               "alone gave #PF). fuzz=vmcb sets such bits only under nested "
+               "paging, and runs its corpus case only with ondemand=on",
+        pinned_by="tests/test_fuzz_vmcb.py::"
+                  "test_a_far_cr3_walk_runs_only_on_request",
+        value="crash",
+    ),
+    Deviation(
+        id="qemu-int3-exits-as-intn",
+        emu="qemu",
+        topic="INT3 with both the INTn and the #BP intercept",
+        apm="APM2 §15.9 and §15.12: the INTn intercept (exit 75h) is for "
+            "INT n (CDh); INT3 (CCh) raises #BP, an exception, so with "
+            "the #BP intercept it exits with 43h",
+        actual="TCG takes INT3 for a software interrupt: with the INTn "
+               "intercept set it exits with 75h at the CCh; svmlab's INTn "
+               "handler delivers #BP for it (found by fuzz=insn)",
+        pinned_by="tests/test_ch17_hardening.py::"
+                  "test_int3_is_a_breakpoint_even_where_it_exits_as_intn",
+        value=0x75,
+    ),
+    Deviation(
+        id="qemu-ltr-null-selector",
+        emu="qemu",
+        topic="LTR of a null selector",
+        apm="APM3 \"LTR\": a null source selector raises #GP(0) and TR "
+            "is unchanged",
+        actual="TCG loads the null selector: TR becomes not present, and "
+               "the next event that needs the TSS (an IST stack, a "
+               "privilege change) aborts QEMU itself with \"qemu: fatal: "
+               "invalid tss\" (found by fuzz=insn, which therefore "
+               "intercepts LTR; guests/fuzz_regress_ltr.S runs only on "
+               "request)",
+        pinned_by="tests/test_ch17_hardening.py::"
+                  "test_on_request_guests_are_contained_on_qemu",
+        value="abort",
+    ),
 ]
 
 BY_ID = {d.id: d for d in DEVIATIONS}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -171,12 +172,20 @@ def iso_for(args: str, kernel: Path = KERNEL) -> Path:
 
 def qemu_command(cpu: str, via: str, args: str, log: Path,
                  mem: int = DEFAULT_MEM_MIB, kernel: Path = KERNEL,
-                 iso: Path | None = None) -> list:
-    """The QEMU command line for one headless TCG boot."""
+                 iso: Path | None = None, icount: int | None = None) -> list:
+    """The QEMU command line for one headless TCG boot.
+
+    icount: run in QEMU's deterministic mode, ``-icount shift=N``: the
+    virtual clock, and with it the TSC, advances 2**N ns per instruction
+    executed, whatever the host does (chapter 16).  sleep=off lets the
+    clock jump over a halt instead of waiting in real time.
+    """
     cmd = [require("qemu-system-x86_64"), "-accel", "tcg", "-cpu", cpu,
            "-m", str(mem), "-display", "none", "-no-reboot",
            "-serial", f"file:{log}", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if icount is not None:
+        cmd += ["-icount", f"shift={icount},sleep=off"]
     if via == "kernel":
         cmd += ["-kernel", str(kernel)]
         if args:
@@ -231,11 +240,16 @@ class Launch:
                    time.monotonic() - self.started, timed_out)
 
 
+_boots = itertools.count(1)
+
+
 def log_path(emu: str, cpu: str, via: str, args: str) -> Path:
-    """Where the serial log of this boot is kept."""
+    """Where the serial log of this boot is kept: a file of its own, also
+    for a second boot with the same arguments in the same process (a
+    shared boot's log must outlive the boots after it)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     name = f"{emu}-{_slug(cpu)}-{via}-{_slug(args)}-{_digest(cpu, args)}"
-    return LOGS / f"{name}.{os.getpid()}.log"
+    return LOGS / f"{name}.{os.getpid()}.{next(_boots)}.log"
 
 
 def default_via(emu: str) -> str:
@@ -245,7 +259,8 @@ def default_via(emu: str) -> str:
 
 def launch(emu: str, cpu: str | None = None, via: str | None = None,
            args: str = "", mem: int = DEFAULT_MEM_MIB,
-           kernel: Path = KERNEL, log: Path | None = None) -> Launch:
+           kernel: Path = KERNEL, log: Path | None = None,
+           icount: int | None = None) -> Launch:
     """Start one boot in the background; see ``boot`` for the arguments."""
     if emu not in EMULATORS:
         raise ValueError(f"unknown emulator {emu!r}; choose one of {EMULATORS}")
@@ -262,7 +277,7 @@ def launch(emu: str, cpu: str | None = None, via: str | None = None,
     log.touch()
     scratch = None
     if emu == "qemu":
-        cmd = qemu_command(cpu, via, args, log, mem, kernel)
+        cmd = qemu_command(cpu, via, args, log, mem, kernel, icount=icount)
     else:
         exe = require("bochs")
         iso = iso_for(args, kernel)
@@ -285,7 +300,8 @@ def launch(emu: str, cpu: str | None = None, via: str | None = None,
 
 def boot(emu: str, cpu: str | None = None, via: str | None = None,
          args: str = "", timeout: float | None = None,
-         mem: int = DEFAULT_MEM_MIB, kernel: Path = KERNEL) -> Run:
+         mem: int = DEFAULT_MEM_MIB, kernel: Path = KERNEL,
+         icount: int | None = None) -> Run:
     """Boot the kernel once and wait for the emulator to stop.
 
     emu:     "qemu" or "bochs"
@@ -295,6 +311,8 @@ def boot(emu: str, cpu: str | None = None, via: str | None = None,
     args:    the kernel command line
     timeout: seconds before the emulator is killed and the run counts as
              hung (default 30 s for QEMU, 90 s for Bochs)
+    icount:  QEMU only: -icount shift=N, the deterministic clock (Bochs'
+             clock, sync=none in tests/bochsrc.in, always is one)
     """
-    started = launch(emu, cpu, via, args, mem, kernel)
+    started = launch(emu, cpu, via, args, mem, kernel, icount=icount)
     return started.finish(timeout or DEFAULT_TIMEOUT[emu])

@@ -21,7 +21,7 @@ EVENTS = {
     "chapter_end": ("ch", "result", "passed", "failed"),
     "check": ("ch", "name", "ok", "detail"),
     "report": ("ch", "key", "value"),
-    "guest_start": ("guest", "entry", "nrips"),
+    "guest_start": ("guest", "entry", "nrips", "traced"),
     "guest_end": ("guest", "result", "reason", "expected"),
     "exit_stats": ("guest", "total", "codes", "other"),
     "exit": ("guest", "n", "code", "name", "rip", "nrip", "info1", "info2",
@@ -62,6 +62,12 @@ EVENTS = {
     "todo": ("ch", "function", "file"),
     "panic": ("kind",),
     "summary": ("status", "checks", "guests", "chapters"),
+    "fuzz_case": ("case", "corpus", "muts", "checker", "verdict", "code",
+                  "name", "agree", "vmcb"),
+    # The members both fuzzers give; each fuzzer's own are documented
+    # in docs/trace-format.md.
+    "fuzz_summary": ("fuzzer", "seed", "cases", "exits", "watchdog",
+                     "host_crashes", "host_intact", "digest"),
 }
 
 #: The summary statuses and what each means (emu_exit.h: enum run_status).

@@ -17,6 +17,8 @@ CHAPTER = 1
                       " hlt ", " invalid.asid_zero"]),
     ("vmcbcheck=maybe", ["vmcbcheck=maybe: the values are on and off"]),
     ("ondemand=yes", ["ondemand=yes: the values are on and off"]),
+    ("trace=maybe", ["trace=maybe: the values are on and off"]),
+    ("trace=", ["option 'trace' needs a value"]),
     ("fault=xx", ["unknown fault kind 'xx'", "de ud bp gp pf"]),
 ])
 def test_bad_command_line_is_refused_with_what_exists(emu, boot, args, says):

@@ -65,12 +65,39 @@ def deviations_table() -> str:
     return "\n".join(rows)
 
 
+# How each emulator's clock counts in deterministic mode (chapter 16).
+# Not APM deviations (the APM does not tie the TSC to instructions), but
+# facts a measurement depends on, each pinned by the test named.
+MEASURING = """\
+## Clocks for measuring (chapter 16)
+
+In deterministic mode each emulator's TSC counts executed instructions,
+so chapter 16's cycle counts repeat exactly from run to run
+(`tests/test_ch16_bench.py::test_deterministic_mode_gives_identical_counts`):
+
+| emulator | mode | one TSC tick | a round trip of the floor (8 instructions) | pinned by |
+|---|---|---|---|---|
+| qemu | `-icount shift=0,sleep=off` | about one instruction (2^shift ns of virtual time), but not exactly across a world switch or an MMIO access | 7 ticks, one fewer than the instructions; a CPUID round trip takes 4 ticks more than its instructions (counted by GDB single steps) | `tests/test_ch16_bench.py::test_the_floor_is_eight_instructions` |
+| bochs | `clock: sync=none` (tests/bochsrc.in) | one instruction | 8 ticks: every instruction counts, VMRUN and the exiting one included | `tests/test_ch16_bench.py::test_the_floor_is_eight_instructions` |
+
+Without `-icount`, QEMU's TSC follows the host's clock, and a round trip
+costs what the host spends emulating VMRUN and #VMEXIT (over 20,000
+ticks for the floor): real time, different on every run.  The exact count
+of the host's own instructions on an exit path comes from each emulator's
+debugger (`tools/bench.py`: GDB single steps on QEMU, the Bochs
+debugger's instruction trace).  On Bochs it equals what the clock gives
+(`tests/test_ch16_bench.py::test_the_clock_agrees_with_the_debugger_on_bochs`);
+on QEMU only GDB's count is exact, since icount is off by a few ticks per
+round trip, the same few on every run.
+"""
+
+
 def render() -> str:
     return (f"{INTRO}\n## CPU models\n\n"
             "Checked by `tests/test_ch02_detect.py::"
             "test_feature_report_matches_the_model`.\n\n"
             f"{models_table()}\n\n## Deviations from the APM\n\n"
-            f"{deviations_table()}\n")
+            f"{deviations_table()}\n\n{MEASURING}")
 
 
 def main() -> int:

@@ -86,9 +86,15 @@ def main():
     ap.add_argument("--mem", type=int, default=emulators.DEFAULT_MEM_MIB)
     ap.add_argument("--timeout", type=float, default=None)
     ap.add_argument("--raw", action="store_true", help="show trace lines")
+    ap.add_argument("--icount", type=int, default=None, metavar="SHIFT",
+                    help="QEMU: the deterministic clock, -icount shift=SHIFT")
     a = ap.parse_args()
+    if a.icount is not None and a.emu != "qemu":
+        ap.error("--icount is QEMU's; Bochs' clock is always deterministic "
+                 "(sync=none)")
     try:
-        launch = emulators.launch(a.emu, a.cpu, a.via, a.args, a.mem)
+        launch = emulators.launch(a.emu, a.cpu, a.via, a.args, a.mem,
+                                  icount=a.icount)
     except (emulators.EmulatorMissing, FileNotFoundError) as err:
         print(f"run: {err}", file=sys.stderr)
         return NO_SUMMARY

@@ -111,6 +111,27 @@ void ch15_ghcb_run(void);
 /** Chapter 15's guests. */
 extern const char *const ch15_guests[];
 
+/** Chapter 16: measuring exits, each kind against the floor. */
+void ch16_bench_run(void);
+/** Chapter 16's guests. */
+extern const char *const ch16_guests[];
+
+/** Chapter 17: hostile guests, each contained. */
+void ch17_hardening_run(void);
+/** Chapter 17's guests. */
+extern const char *const ch17_guests[];
+
+struct options;
+
+/**
+ * fuzz=: check seed= and cases= (and the fuzzer's name); 0, or -1 after
+ * saying what is allowed.
+ */
+int fuzz_validate(const struct options *o);
+
+/** fuzz=vmcb|insn: run that fuzzer instead of the course. */
+void fuzz_run(const struct options *o);
+
 struct vcpu;
 
 /**
@@ -128,6 +149,13 @@ void course_run_guest(const char *name);
 void course_run_guest_then(const char *name, void (*after)(struct vcpu *));
 
 /**
+ * Load guest @p name as course_run_guest does, but let @p run drive it
+ * instead of the exit loop (chapter 16's floor); @p run leaves the vcpu
+ * done or stopped, and the result is recorded as usual.
+ */
+void course_run_guest_by(const char *name, void (*run)(struct vcpu *));
+
+/**
  * Run the guests of a NULL-terminated list together, each with its own
  * VMCB and memory, under the round-robin scheduler (chapter 12); record
  * each one's result as course_run_guest would.
@@ -139,6 +167,10 @@ void course_run_together(const char *const *names);
  * result the chapter's other guests depend on (chapter 15's vc_probe).
  */
 void course_run_probe(const char *name);
+
+/** The same, driven by @p run (chapter 16's floor, which every figure of
+ *  the chapter is relative to). */
+void course_run_probe_by(const char *name, void (*run)(struct vcpu *));
 
 /** Run every guest of a NULL-terminated list, in order. */
 void course_run_guests(const char *const *names);

@@ -6,6 +6,8 @@
 #include "kernel/results.h"
 #include "kernel/trace.h"
 #include "kernel/panic.h"
+#include "kernel/selftest.h"
+#include "lib/string.h"
 #include "dev/console.h"
 #include "svm/guest.h"
 
@@ -15,6 +17,7 @@ static void trace_start(const char *name, const struct vcpu *v)
 	trace_str("guest", name);
 	trace_u64("entry", v ? v->vmcb->save.rip : 0);
 	trace_bool("nrips", v ? v->nrips : 0);
+	trace_bool("traced", vcpu_trace_exits);
 	trace_end();
 }
 
@@ -70,6 +73,9 @@ static int load_guest(struct vcpu *v, const char *name, hpa_t mem)
 		return 0;
 	}
 	trace_start(name, v);
+	results_guest_begin(name);
+	if (course_fault_at[0] && strcmp(course_fault_at, name) == 0)
+		selftest_fault(course_fault_kind);
 	return 1;
 }
 
@@ -100,10 +106,25 @@ void course_run_guest_then(const char *name, void (*after)(struct vcpu *))
 	finish_guest(&v);
 }
 
+void course_run_guest_by(const char *name, void (*run)(struct vcpu *))
+{
+	struct vcpu v;
+
+	if (!load_guest(&v, name, 0))
+		return;
+	run(&v);
+	finish_guest(&v);
+}
+
 void course_run_probe(const char *name)
 {
+	course_run_probe_by(name, vcpu_run);
+}
+
+void course_run_probe_by(const char *name, void (*run)(struct vcpu *))
+{
 	probe_running = 1;
-	course_run_guest(name);
+	course_run_guest_by(name, run);
 	probe_running = 0;
 }
 

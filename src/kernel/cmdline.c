@@ -14,7 +14,11 @@ const char cmdline_help[] =
 	"watchdog=MS (stop a guest that runs longer, 1-60000, default 500), "
 	"nasid=N (use at most N ASIDs, 0 to N-1, from chapter 12 on; "
 	"2-65536, default the CPU's), "
-	"fault=de|ud|bp|gp|pf (raise a host exception)";
+	"trace=on|off (trace every exit, default on; off for measuring), "
+	"fuzz=vmcb|insn (run a fuzzer instead of the course), "
+	"seed=N and cases=N (the fuzzer's seed and case count), "
+	"fault=de|ud|bp|gp|pf (raise a host exception), "
+	"faultat=GUEST (raise it as that guest starts, not at boot)";
 
 struct option_spec {
 	const char *name;
@@ -29,6 +33,11 @@ static const struct option_spec specs[] = {
 	{ "ondemand", offsetof(struct options, ondemand) },
 	{ "watchdog", offsetof(struct options, watchdog) },
 	{ "nasid", offsetof(struct options, nasid) },
+	{ "trace", offsetof(struct options, trace) },
+	{ "fuzz", offsetof(struct options, fuzz) },
+	{ "seed", offsetof(struct options, seed) },
+	{ "cases", offsetof(struct options, cases) },
+	{ "faultat", offsetof(struct options, faultat) },
 };
 
 #define NSPECS (sizeof(specs) / sizeof(specs[0]))

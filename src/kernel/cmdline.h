@@ -14,7 +14,11 @@
  *                      (off)
  *     watchdog=MS      stop a guest that runs longer (500)
  *     nasid=N          use at most N ASIDs from chapter 12 on (the CPU's)
+ *     trace=on|off     trace every exit (on); off for measuring (chapter 16)
+ *     fuzz=vmcb|insn   run a fuzzer instead of the course
+ *     seed=N cases=N   the fuzzer's seed and number of cases
  *     fault=KIND       self-test: raise a host exception (de ud bp gp pf)
+ *     faultat=GUEST    ... not at boot but as GUEST starts (chapter 17)
  *
  * The parser only splits and recognises; course.c checks that a chapter
  * or guest exists and says which do.  Pure C: host unit tests run it.
@@ -36,6 +40,11 @@ struct options {
 	char ondemand[CMDLINE_VALUE_MAX];       /**< ondemand= on or off */
 	char watchdog[CMDLINE_VALUE_MAX];       /**< watchdog= milliseconds */
 	char nasid[CMDLINE_VALUE_MAX];          /**< nasid= cap on ASIDs */
+	char trace[CMDLINE_VALUE_MAX];          /**< trace= on or off */
+	char fuzz[CMDLINE_VALUE_MAX];           /**< fuzz= vmcb or insn */
+	char seed[CMDLINE_VALUE_MAX];           /**< seed= the fuzzer's seed */
+	char cases[CMDLINE_VALUE_MAX];          /**< cases= fuzz cases to run */
+	char faultat[CMDLINE_VALUE_MAX];        /**< faultat= guest to fault in */
 };
 
 /** The help text listing every option, for error messages. */

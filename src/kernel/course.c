@@ -24,6 +24,8 @@
 #define POLICY_CH13 (POLICY_CH12 | HV_POLICY_NPT)
 #define POLICY_CH14 (POLICY_CH13 | HV_POLICY_MMIO)
 #define POLICY_CH15 (POLICY_CH14 | HV_POLICY_GHCB)
+#define POLICY_CH16 POLICY_CH15
+#define POLICY_CH17 POLICY_CH15
 
 /* nasid= bounds: one usable ASID at least; 16 bits of ASIDs at most. */
 #define NASID_MIN 2
@@ -60,10 +62,17 @@ const struct chapter course_chapters[] = {
 	  ch14_mmio_run, ch14_guests, POLICY_CH14 },
 	{ 14, 15, "ghcb", "the SEV-ES GHCB, modelled (GHCB spec, APM2 15.35)",
 	  1, ch15_ghcb_run, ch15_guests, POLICY_CH15 },
+	{ 15, 16, "bench", "measuring exits: every exit path against the "
+	  "floor", 1, ch16_bench_run, ch16_guests, POLICY_CH16 },
+	{ 16, 17, "hardening", "hostile guests: every failure contained", 1,
+	  ch17_hardening_run, ch17_guests, POLICY_CH17 },
 };
 
 const char *course_only_guest = "";
 int course_ondemand;
+const char *course_fault_at = "";
+const char *course_fault_kind = "pf";
+int course_trace_given, course_vmcbcheck_given;
 
 const unsigned course_chapter_count =
 	sizeof(course_chapters) / sizeof(course_chapters[0]);
@@ -168,13 +177,20 @@ int course_validate(const struct options *o)
 		list_chapters();
 		return -1;
 	}
+	if (o->faultat[0] && !chapter_of_guest(o->faultat)) {
+		kprintf("svmlab: faultat=%s: unknown guest\n", o->faultat);
+		list_guests();
+		return -1;
+	}
 	if (o->guest[0] && !chapter_of_guest(o->guest)) {
 		kprintf("svmlab: unknown guest '%s'\n", o->guest);
 		list_guests();
 		return -1;
 	}
 	if (!on_off(o->vmcbcheck, "vmcbcheck") ||
-	    !on_off(o->ondemand, "ondemand"))
+	    !on_off(o->ondemand, "ondemand") || !on_off(o->trace, "trace"))
+		return -1;
+	if (o->fuzz[0] && fuzz_validate(o) < 0)
 		return -1;
 	if (o->watchdog[0]) {
 		/* LAB 10 BEGIN course_validate: watchdog= is 1 to 60000 milliseconds */
@@ -213,12 +229,22 @@ void course_run(const struct options *o)
 	unsigned i;
 
 	vcpu_check_before_vmrun = strcmp(o->vmcbcheck, "off") != 0;
+	vcpu_trace_exits = strcmp(o->trace, "off") != 0;
+	course_trace_given = o->trace[0] != 0;
+	course_vmcbcheck_given = o->vmcbcheck[0] != 0;
 	course_ondemand = strcmp(o->ondemand, "on") == 0;
+	course_fault_at = o->faultat;
+	if (o->fault[0])
+		course_fault_kind = o->fault;
 	if (o->watchdog[0])
 		vcpu_watchdog_ms = (unsigned)parse_uint(o->watchdog,
 							LAPIC_TIMER_MAX_MS);
 	if (o->nasid[0])
 		tlb_nasid_cap = (unsigned)parse_uint(o->nasid, NASID_MAX);
+	if (o->fuzz[0]) {
+		fuzz_run(o);
+		return;
+	}
 	if (o->guest[0]) {
 		course_only_guest = o->guest;
 		if (!o->chapter[0] ||

@@ -34,6 +34,22 @@ extern const char *course_only_guest;
 /** ondemand=on: run the guests and cases marked "on request" too. */
 extern int course_ondemand;
 
+/**
+ * faultat= and fault=: the guest in whose run the host raises the
+ * exception fault= names (chapter 17's "nothing lost"), or "".
+ */
+extern const char *course_fault_at;
+/** The kind of that exception (selftest.h), "pf" if fault= is empty. */
+extern const char *course_fault_kind;
+
+/**
+ * trace= was given on the command line: chapter 16, which measures with
+ * the exit trace off, then keeps what was asked for.
+ */
+extern int course_trace_given;
+/** vmcbcheck= was given: the same for the VMCB check (chapter 16). */
+extern int course_vmcbcheck_given;
+
 /** Should the chapter run guest @p name (guest= selects one)? */
 int course_guest_selected(const char *name);
 

@@ -97,7 +97,7 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	announce();
 	read_options(&opts);
 	palloc_init(&boot_info);
-	if (opts.fault[0]) {
+	if (opts.fault[0] && !opts.faultat[0]) {
 		if (selftest_fault(opts.fault) < 0) {
 			kprintf("svmlab: unknown fault kind '%s'; kinds are: "
 				"de ud bp gp pf\n", opts.fault);

@@ -21,6 +21,7 @@ static const struct chapter *current;
 static unsigned checks_passed, checks_failed;
 static unsigned guests_passed, guests_failed, guests_stopped;
 static unsigned guests_unexpected;
+static const char *in_flight;          /* started, not yet ended */
 
 const struct chapter *results_chapter(void)
 {
@@ -91,10 +92,17 @@ void check(int ok, const char *name, const char *fmt, ...)
 	}
 }
 
+void results_guest_begin(const char *name)
+{
+	in_flight = name;
+}
+
 void results_guest_end(const char *name, enum guest_result r,
 		       enum guest_result expected, const char *reason)
 {
 	static const char *const names[] = { "pass", "fail", "stopped" };
+
+	in_flight = 0;
 
 	if (r == GUEST_PASS)
 		guests_passed++;
@@ -158,6 +166,10 @@ void results_finish(enum run_status status)
 {
 	unsigned i;
 
+	/* Nothing lost: a guest the host died under ended with it. */
+	if (status == RUN_PANIC && in_flight)
+		results_guest_end(in_flight, GUEST_STOPPED, GUEST_PASS,
+				  "the host panicked while it ran");
 	kprintf("\n== Summary ==\n");
 	for (i = 0; i < course_chapter_count; i++)
 		kprintf("  chapter %2u %-10s %s\n", course_chapters[i].num,

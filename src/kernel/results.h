@@ -49,6 +49,13 @@ void check(int ok, const char *name, const char *fmt, ...)
 void results_guest_end(const char *name, enum guest_result r,
 		       enum guest_result expected, const char *reason);
 
+/**
+ * Guest @p name has started (its guest_start event): until its
+ * results_guest_end, a panic records it as stopped by the panic, so
+ * that the summary still accounts for it.
+ */
+void results_guest_begin(const char *name);
+
 /** RUN_PASS if nothing failed so far, else RUN_FAIL. */
 enum run_status results_status(void);
 

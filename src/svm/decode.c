@@ -12,7 +12,7 @@
  * Exits caused by an instruction at the saved RIP: the hypervisor may
  * need its length (no NRIPS) or its operands (no decode assists).
  */
-static int is_instruction_exit(uint64_t code)
+static inline int is_instruction_exit(uint64_t code)
 {
 	if (code <= 0x3f)                       /* MOV CRn/DRn */
 		return 1;
@@ -128,12 +128,78 @@ static uint64_t invlpg_address(struct vcpu *v, const struct insn *in)
 	return insn_ea(in, gpr, v->vmcb->save.rip + in->len);
 }
 
-void exit_decode(struct vcpu *v)
+/*
+ * Fetching and decoding the instruction is the dearest part of an exit
+ * (chapter 16): do it only when something reads the result.  The trace
+ * prints it, and a CPU without NRIP needs its length to step over it.
+ * With NRIP and tracing off, a CPUID or RDMSR exit never touches the
+ * guest's memory.
+ */
+static inline int length_wanted(const struct vcpu *v)
+{
+	return vcpu_trace_exits || !v->nrips;
+}
+
+/*
+ * The exits whose handlers also read the instruction's operands: MOV
+ * CR/DR without a decode assist, INVLPG's address, PUSHF and POPF's
+ * operand size, INT n's vector, INT3.
+ */
+static inline int needs_operands(uint64_t code)
+{
+	return code <= 0x3f || code == SVM_EXIT_CR0_SEL_WRITE ||
+	       code == SVM_EXIT_INVLPG || code == SVM_EXIT_PUSHF ||
+	       code == SVM_EXIT_POPF || code == SVM_EXIT_SWINT ||
+	       code == SVM_EXIT_EXCP_BASE + 3;
+}
+
+/*
+ * The exits that the registers and EXITINFO describe fully (chapter 16
+ * takes them first: they are the most frequent): CPUID, RDMSR/WRMSR,
+ * IN/OUT.  Their instruction is decoded only for its length, or for a
+ * string instruction's address size.
+ */
+static inline int decode_by_registers(struct vcpu *v, struct exit_decode *x)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	int wanted = length_wanted(v);
+
+	switch (x->code) {
+	case SVM_EXIT_CPUID:
+		x->kind = DEC_CPUID;
+		x->cpuid.leaf = (uint32_t)v->vmcb->save.rax;
+		x->cpuid.subleaf = (uint32_t)v->regs.rcx;
+		break;
+	case SVM_EXIT_MSR:
+		x->kind = DEC_MSR;
+		x->msr.msr = (uint32_t)v->regs.rcx;
+		x->msr.write = (c->exit_info_1 & SVM_EXITINFO1_MSR_WRITE) != 0;
+		x->msr.value = (v->regs.rdx << 32) |
+			       (uint32_t)v->vmcb->save.rax;
+		break;
+	case SVM_EXIT_IOIO:
+		x->kind = DEC_IOIO;
+		if (ioio_decode(c->exit_info_1, &x->ioio.io) < 0)
+			x->kind = DEC_INSN;     /* the handler will refuse it */
+		x->ioio.next_rip = c->exit_info_2;
+		wanted |= (c->exit_info_1 & SVM_EXITINFO1_IOIO_STR) != 0;
+		break;
+	default:
+		return 0;
+	}
+	/* Chapter 4's guests exit only on HLT and VMMCALL, of known length;
+	 * the decoder arrives with chapter 5's policy. */
+	if (wanted && (v->policy & HV_POLICY_CPUID))
+		decode_insn(v, x);
+	return 1;
+}
+
+void exit_decode(struct vcpu *v, uint64_t code)
 {
 	struct exit_decode *x = &v->x;
 	const struct vmcb_control *c = &v->vmcb->control;
 
-	x->code = svm_exit_code_normalize(c->exit_code);
+	x->code = code;
 	x->kind = DEC_NONE;
 	x->have_insn = 0;
 	/* Chapter 15: a model SEV-ES guest's registers are not the
@@ -141,31 +207,17 @@ void exit_decode(struct vcpu *v)
 	if (v->sev_es && !(x->code == SVM_EXIT_MSR &&
 			   (uint32_t)v->regs.rcx == MSR_GHCB))
 		return;
-	/* Chapter 4's guests exit only on HLT and VMMCALL, of known length;
-	 * the decoder arrives with chapter 5's policy. */
+	if (decode_by_registers(v, x))
+		return;
 	if (is_instruction_exit(x->code) && (v->policy & HV_POLICY_CPUID)) {
 		x->kind = DEC_INSN;
-		decode_insn(v, x);
+		if (length_wanted(v) || needs_operands(x->code))
+			decode_insn(v, x);
 	}
 	if (x->code == SVM_EXIT_INVLPG && x->have_insn && x->insn.mod != 3)
 		x->addr = invlpg_address(v, &x->insn);
 	if (x->code <= 0x3f || x->code == SVM_EXIT_CR0_SEL_WRITE) {
 		decode_crdr(v, x);
-	} else if (x->code == SVM_EXIT_CPUID) {
-		x->kind = DEC_CPUID;
-		x->cpuid.leaf = (uint32_t)v->vmcb->save.rax;
-		x->cpuid.subleaf = (uint32_t)v->regs.rcx;
-	} else if (x->code == SVM_EXIT_MSR) {
-		x->kind = DEC_MSR;
-		x->msr.msr = (uint32_t)v->regs.rcx;
-		x->msr.write = (c->exit_info_1 & SVM_EXITINFO1_MSR_WRITE) != 0;
-		x->msr.value = (v->regs.rdx << 32) |
-			       (uint32_t)v->vmcb->save.rax;
-	} else if (x->code == SVM_EXIT_IOIO) {
-		x->kind = DEC_IOIO;
-		if (ioio_decode(c->exit_info_1, &x->ioio.io) < 0)
-			x->kind = DEC_INSN;     /* the handler will refuse it */
-		x->ioio.next_rip = c->exit_info_2;
 	} else if (x->code >= SVM_EXIT_EXCP_BASE &&
 		   x->code < SVM_EXIT_EXCP_BASE + 32) {
 		x->kind = DEC_EXCP;

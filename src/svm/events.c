@@ -74,6 +74,8 @@ int vcpu_inject_event(struct vcpu *v, uint64_t ev, const char **why)
 		return -1;
 	}
 	*inj = ev;
+	if (!vcpu_trace_exits)
+		return 0;
 	trace_begin("inject");
 	trace_str("guest", v->name);
 	trace_str("type", event_type_name(e.type));
@@ -365,8 +367,13 @@ static void requeue(struct vcpu *v, uint64_t ev)
 
 void events_reflect(struct vcpu *v, unsigned vector, long err)
 {
+	/* In real mode no exception pushes an error code (APM2 §8.2), and
+	 * EVENTINJ must not carry one (chapter 17's fuzzer found #GP
+	 * reflected with its error code into a real-mode guest). */
+	int pm = !!(v->vmcb->save.cr0 & CR0_PE);
 	uint64_t first = v->exitintinfo;
-	uint64_t second = event_encode(EVENT_EXCEPTION, vector, err);
+	uint64_t second = event_encode(EVENT_EXCEPTION, vector,
+				       pm ? err : -1);
 	enum merge_result m = MERGE_SECOND;
 	const char *why;
 	static const char *const names[] = { "second", "double-fault",
@@ -388,7 +395,7 @@ void events_reflect(struct vcpu *v, unsigned vector, long err)
 		return;
 	}
 	if (m == MERGE_DOUBLE_FAULT)
-		second = event_encode(EVENT_EXCEPTION, 8, 0);
+		second = event_encode(EVENT_EXCEPTION, 8, pm ? 0 : -1);
 	if (vcpu_inject_event(v, second, &why) < 0)
 		vcpu_stop(v, "cannot reflect exception %u: %s", vector, why);
 }
@@ -464,7 +471,7 @@ int events_page_in(struct vcpu *v)
 
 /* ---- every chapter: the loop's hooks and the watchdog ----------------- */
 
-void events_before_vmrun(struct vcpu *v)
+void events_deliver(struct vcpu *v)
 {
 	if (v->vmcb->control.event_inj & SVM_EVTINJ_VALID)
 		return;                 /* a handler injected already */
@@ -480,17 +487,6 @@ void events_before_vmrun(struct vcpu *v)
 	}
 	if (highest_irq(v) >= 0)
 		deliver_irq(v);
-}
-
-void events_after_exit(struct vcpu *v)
-{
-	struct vmcb_control *c = &v->vmcb->control;
-
-	/* An injected event was delivered, or is in EXITINTINFO now. */
-	c->event_inj = 0;
-	if ((v->policy & HV_POLICY_REINJECT) &&
-	    (c->exit_int_info & SVM_EVTINJ_VALID))
-		v->exitintinfo = c->exit_int_info;
 }
 
 unsigned vcpu_watchdog_ms_of(const struct vcpu *v)

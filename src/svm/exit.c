@@ -15,6 +15,7 @@
 #include "lib/string.h"
 
 int vcpu_check_before_vmrun = 1;
+int vcpu_trace_exits = 1;
 struct vmcb_check_env vcpu_check_env;
 static int env_ready;
 static hpa_t host_save_pa;
@@ -123,17 +124,6 @@ void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 	kprintf("  guest %s stopped: %s\n", v->name, v->stop_reason);
 }
 
-void vcpu_skip_insn(struct vcpu *v, unsigned len)
-{
-	/* Past the instruction, an STI or MOV SS shadow has ended. */
-	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
-	/* NRIP is only meaningful where CPUID says the CPU writes it. */
-	if (v->nrips)
-		v->vmcb->save.rip = v->vmcb->control.next_rip;
-	else
-		v->vmcb->save.rip += len;
-}
-
 /* HLT (exit 78h): nothing to wait for yet; resume after it. */
 static void handle_hlt(struct vcpu *v)
 {
@@ -205,21 +195,38 @@ static void exit_invalid(struct vcpu *v)
 			  "broken rule");
 }
 
-/* Count one exit of @p code in @p v's statistics. */
+/*
+ * Count one exit of @p code in @p v's statistics.  A guest tends to
+ * exit the same way again: the slot of the last exit is tried first.
+ */
 static void count_exit(struct vcpu *v, uint64_t code)
 {
+	struct exit_stat *s = &v->exit_stats[v->last_stat];
 	unsigned i;
 
+	if (s->count && s->code == code) {
+		s->count++;
+		return;
+	}
 	for (i = 0; i < VCPU_EXIT_KINDS; i++) {
-		struct exit_stat *s = &v->exit_stats[i];
-
+		s = &v->exit_stats[i];
 		if (s->count && s->code != code)
 			continue;
 		s->code = code;
 		s->count++;
+		v->last_stat = i;
 		return;
 	}
 	v->exit_other++;
+}
+
+void vcpu_count_exits(struct vcpu *v, uint64_t code, unsigned n)
+{
+	code = svm_exit_code_normalize(code);
+	while (n--) {
+		v->exits++;
+		count_exit(v, code);
+	}
 }
 
 void vcpu_trace_exit_stats(const struct vcpu *v)
@@ -280,8 +287,9 @@ static void dispatch(struct vcpu *v)
 	if (v->exits == 1)
 		v->first_exit = c->exit_code;
 	count_exit(v, code);
-	exit_decode(v);
-	trace_exit(v, code);
+	exit_decode(v, code);
+	if (vcpu_trace_exits)
+		trace_exit(v, code);
 	if (code == SVM_EXIT_INVALID) {
 		exit_invalid(v);
 		return;
@@ -298,6 +306,11 @@ static void dispatch(struct vcpu *v)
 		  (unsigned long long)c->exit_info_1,
 		  (unsigned long long)c->exit_info_2,
 		  (unsigned long long)v->vmcb->save.rip);
+}
+
+void vcpu_world_switch(struct vcpu *v)
+{
+	svm_world_switch(&v->regs, v->vmcb_pa, host_save_pa);
 }
 
 void vcpu_run_slice(struct vcpu *v)

@@ -209,11 +209,3 @@ const char *svm_exit_meaning(uint64_t code)
 
 	return e ? e->meaning : "";
 }
-
-uint64_t svm_exit_code_normalize(uint64_t raw)
-{
-	/* -4..-1 stored as 32-bit values: FFFF_FFFCh..FFFF_FFFFh. */
-	if (raw >= 0xfffffffcull && raw <= 0xffffffffull)
-		return raw | 0xffffffff00000000ull;
-	return raw;
-}

@@ -50,6 +50,12 @@ const char *svm_exit_meaning(uint64_t code);
  * other value comes back unchanged.  QEMU's TCG writes VMEXIT_INVALID
  * as 0000_0000_FFFF_FFFFh, a real processor as FFFF_FFFF_FFFF_FFFFh.
  */
-uint64_t svm_exit_code_normalize(uint64_t raw);
+static inline uint64_t svm_exit_code_normalize(uint64_t raw)
+{
+	/* -4..-1 stored as 32-bit values: FFFF_FFFCh..FFFF_FFFFh. */
+	if (raw >= 0xfffffffcull && raw <= 0xffffffffull)
+		return raw | 0xffffffff00000000ull;
+	return raw;
+}
 
 #endif /* SVMLAB_SVM_EXITS_H */

@@ -13,6 +13,20 @@
 /* A call returns what the guest finds in RAX (HC_OK, HC_REFUSED). */
 typedef uint64_t hypercall_fn(struct vcpu *v);
 
+/*
+ * A byte of guest text as the host may print it.  Keys and messages go
+ * to the serial line that carries the trace (docs/trace-format.md), and
+ * the trace parser takes "@svmlab " anywhere in a line as the start of
+ * an event: a guest that could print a newline, or an '@', could write
+ * trace events of its own (chapter 17).  Every byte outside printable
+ * ASCII, and every '@', is shown as '?' (io.c does the same for the
+ * guest's console).
+ */
+static char printable(char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '@' ? c : '?';
+}
+
 /* Copy the guest string at @p gva into @p buf; -1 if it is not one. */
 static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
 {
@@ -23,9 +37,11 @@ static int guest_string(struct vcpu *v, uint64_t gva, char *buf)
 
 		if (!c)
 			return -1;
-		buf[i] = *c;
-		if (!buf[i])
+		if (!*c) {
+			buf[i] = 0;
 			return 0;
+		}
+		buf[i] = printable(*c);
 	}
 	return -1;
 }
@@ -48,13 +64,8 @@ static uint64_t hc_done(struct vcpu *v)
 	return HC_OK;
 }
 
-static uint64_t hc_report(struct vcpu *v)
+void vcpu_report(const struct vcpu *v, const char *key, uint64_t value)
 {
-	char key[HC_STRING_MAX];
-	uint64_t value = vcpu_abi_arg(v, v->hc.a1);
-
-	if (!string_arg(v, key))
-		return HC_OK;
 	kprintf("  report %s = %llu (0x%llx)\n", key,
 		(unsigned long long)value, (unsigned long long)value);
 	trace_begin("guest_report");
@@ -62,6 +73,14 @@ static uint64_t hc_report(struct vcpu *v)
 	trace_str("key", key);
 	trace_u64("value", value);
 	trace_end();
+}
+
+static uint64_t hc_report(struct vcpu *v)
+{
+	char key[HC_STRING_MAX];
+
+	if (string_arg(v, key))
+		vcpu_report(v, key, vcpu_abi_arg(v, v->hc.a1));
 	return HC_OK;
 }
 

@@ -30,14 +30,21 @@
 #define LSR_THR_EMPTY   0x60    /* THRE and TEMT: ready for a byte */
 #define PORT_POST       0x80
 
-/* One byte written to the guest's console. */
+/*
+ * One byte written to the guest's console.  Its lines go to the serial
+ * line that carries the trace, where "@svmlab " anywhere in a line
+ * starts an event (docs/trace-format.md): bytes outside printable ASCII
+ * are dropped, and '@' is shown as '?', so that no guest can write a
+ * trace event (chapter 17, guests/hostile_io.S).
+ */
 static void console_byte(struct vcpu *v, uint8_t c)
 {
 	if (c != '\n' && v->console_len == VCPU_CONSOLE_MAX - 1)
 		console_byte(v, '\n');         /* a full line: print it first */
 	if (c != '\n') {
 		if (c >= 0x20 && c < 0x7f)
-			v->console[v->console_len++] = (char)c;
+			v->console[v->console_len++] = c == '@' ? '?' :
+						       (char)c;
 		return;
 	}
 	v->console[v->console_len] = 0;
@@ -118,8 +125,50 @@ static unsigned string_asize(const struct vcpu *v)
 	return v->x.have_insn ? v->x.insn.adsize : 8;
 }
 
-/* INS or OUTS, with or without REP: through guest memory at RDI/RSI. */
-static void string_io(struct vcpu *v)
+/*
+ * The most elements one exit moves.  REP INS or REP OUTS may ask for up
+ * to 2^64 - 1 of them; emulated in one go, that is work in the host
+ * which neither the watchdog (it counts the guest's own time) nor the
+ * runaway limit (it counts exits) can see, and the run hangs (chapter
+ * 17, guests/hostile_rep_io.S).  A REP string instruction may stop
+ * after any iteration with RCX, RSI and RDI advanced (APM3 "REP"): the
+ * hypervisor leaves RIP at it, the next VMRUN executes it again, and it
+ * exits again.  Chapter 7's strings are shorter than a burst: one exit.
+ */
+#define STRING_IO_BURST 32
+
+/* The guest page a string instruction is in, translated once. */
+struct string_page {
+	uint64_t gva;                   /* its first byte */
+	uint8_t *host;                  /* where the host sees it, or NULL */
+};
+
+/*
+ * A host pointer to @p size bytes at guest-virtual @p a.  The walk
+ * through the guest's page tables and the nested page table is done
+ * once per page, not once per element: a burst stays mostly in a page.
+ */
+static uint8_t *string_ptr(struct vcpu *v, struct string_page *c,
+			   uint64_t a, unsigned size)
+{
+	uint64_t off = a & (PAGE_SIZE - 1);
+
+	if (off + size > PAGE_SIZE)
+		return vcpu_guest_ptr(v, a, size);      /* straddles two */
+	if (!c->host || c->gva != a - off) {
+		c->gva = a - off;
+		c->host = vcpu_guest_ptr(v, c->gva, PAGE_SIZE);
+		if (!c->host)
+			return vcpu_guest_ptr(v, a, size);
+	}
+	return c->host + off;
+}
+
+/*
+ * INS or OUTS, with or without REP: through guest memory at RDI/RSI, at
+ * most STRING_IO_BURST elements.  Returns 1 if a REP has more to do.
+ */
+static int string_io(struct vcpu *v)
 {
 	const struct ioio *io = &v->x.ioio.io;
 	unsigned asize = string_asize(v);
@@ -129,17 +178,20 @@ static void string_io(struct vcpu *v)
 	uint64_t n = io->rep ? (*count & amask) : 1;
 	int64_t step = v->vmcb->save.rflags & RFLAGS_DF ? -(int64_t)io->size
 							 : io->size;
+	struct string_page page = { 0, 0 };
 	uint32_t val;
 	uint8_t *mem;
 
+	if (n > STRING_IO_BURST)
+		n = STRING_IO_BURST;
 	/* A flat 64-bit guest: DS/ES bases are 0 (segment in io->seg). */
 	for (; n; n--) {
-		mem = vcpu_guest_ptr(v, *ptr & amask, io->size);
+		mem = string_ptr(v, &page, *ptr & amask, io->size);
 		if (!mem) {
 			vcpu_stop(v, "%s: address 0x%llx is outside the guest",
 				  io->in ? "INS" : "OUTS",
 				  (unsigned long long)(*ptr & amask));
-			return;
+			return 0;
 		}
 		val = 0;
 		if (!io->in)
@@ -151,6 +203,7 @@ static void string_io(struct vcpu *v)
 		if (io->rep)
 			*count = (*count & ~amask) | ((*count - 1) & amask);
 	}
+	return io->rep && (*count & amask);
 }
 
 void handle_ioio(struct vcpu *v)
@@ -165,7 +218,8 @@ void handle_ioio(struct vcpu *v)
 		return;
 	}
 	if (io->str) {
-		string_io(v);
+		if (string_io(v))
+			return;         /* RIP stays: the REP goes on */
 	} else {
 		/* IN writes only AL, AX or EAX (EAX zero-extends to RAX). */
 		mask = io->size == 4 ? 0xffffffffu : (1u << (8 * io->size)) - 1;

@@ -176,6 +176,8 @@ int mmio_dev_access(struct vcpu *v, uint64_t g, int write, unsigned size,
 		v->mmio.accesses++;
 	else
 		v->npf_void++;
+	if (!vcpu_trace_exits)
+		return 0;
 	trace_begin("mmio");
 	trace_str("guest", v->name);
 	trace_u64("gpa", g);

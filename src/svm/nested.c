@@ -286,9 +286,12 @@ static void trace_npf(struct vcpu *v, uint64_t info1, uint64_t g,
 		      const char *action)
 {
 	struct npt_leaf leaf;
-	hpa_t h = npt_lookup(&v->npt, gpa(g), &leaf) == 0 ? leaf.hpa : 0;
+	hpa_t h;
 	char flags[48];
 
+	if (!vcpu_trace_exits)
+		return;
+	h = npt_lookup(&v->npt, gpa(g), &leaf) == 0 ? leaf.hpa : 0;
 	npf_format(flags, sizeof(flags), info1);
 	kprintf("  #NPF gpa=0x%llx [%s]: %s\n", (unsigned long long)g, flags,
 		action);

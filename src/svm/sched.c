@@ -48,6 +48,11 @@ uint64_t hc_yield(struct vcpu *v)
 {
 	if (!hc_allowed(v, HV_POLICY_ASID, "HC_YIELD", 12))
 		return HC_REFUSED;
+	/* A guest that runs alone has nobody to give the CPU to.  Ending
+	 * its run here would leave it neither done nor stopped, a run
+	 * without a reason (chapter 17, guests/hostile_yield.S). */
+	if (!v->scheduled)
+		return HC_OK;
 	v->yield = SCHED_YIELD;
 	v->yields++;
 	return HC_OK;

@@ -42,7 +42,7 @@ static void asid_start(void)
 	trace_end();
 }
 
-void tlb_before_vmrun(struct vcpu *v)
+void tlb_choose(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	struct asid_decision d;

@@ -36,6 +36,7 @@ int vc_pushes_error = -1;
 uint64_t hc_vc_probe(struct vcpu *v)
 {
 	uint64_t bytes;
+	int kept;
 
 	if (!hc_allowed(v, HV_POLICY_GHCB, "HC_VC_PROBE", 15))
 		return HC_REFUSED;
@@ -53,19 +54,30 @@ uint64_t hc_vc_probe(struct vcpu *v)
 	 * the frame (APM2 §8.9.3 "Interrupt Stack Frame"). */
 	bytes = (v->vc_probe_rsp & ~15ull) - v->vmcb->save.rsp;
 	v->vc_probe_rsp = 0;
-	if (bytes == FRAME_BYTES_ERR)
+	/*
+	 * The measurement rests on the guest's RSP, which the guest
+	 * controls.  The processor does not change, so the first answer of
+	 * the boot stands: a later guest that moved its RSP cannot re-decide
+	 * how every model SEV-ES guest after it gets #VC (chapter 17,
+	 * guests/hostile_vc_probe.S).
+	 */
+	kept = vc_pushes_error >= 0;
+	if (!kept && bytes == FRAME_BYTES_ERR)
 		vc_pushes_error = 1;
-	else if (bytes == FRAME_BYTES)
+	else if (!kept && bytes == FRAME_BYTES)
 		vc_pushes_error = 0;
-	kprintf("  #VC through EVENTINJ pushed %llu bytes: %s\n",
-		(unsigned long long)bytes, vc_pushes_error == 1 ?
-		"the error code is there" : vc_pushes_error == 0 ?
+	kprintf("  #VC through EVENTINJ %s %llu bytes: %s\n", kept ?
+		"probed again, said" : "pushed", (unsigned long long)bytes,
+		kept ? "the first measurement of this boot stands" :
+		vc_pushes_error == 1 ? "the error code is there" :
+		vc_pushes_error == 0 ?
 		"no error code; #VC will be delivered by writing the frame" :
 		"not an exception frame");
 	trace_begin("vc_probe");
 	trace_str("guest", v->name);
 	trace_u64("bytes", bytes);
 	trace_bool("pushed", vc_pushes_error == 1);
+	trace_bool("kept", kept);
 	trace_end();
 	return bytes;
 }

@@ -76,14 +76,11 @@ void *vcpu_guest_phys(struct vcpu *v, gpa_t g, uint64_t len)
 	return (void *)(uintptr_t)pa;
 }
 
-void vcpu_skip(struct vcpu *v)
+void vcpu_skip_unknown(struct vcpu *v)
 {
-	if (v->nrips || v->x.have_insn)
-		vcpu_skip_insn(v, v->x.insn.len);
-	else
-		vcpu_stop(v, "cannot step over the instruction at RIP 0x%llx: "
-			  "no NRIP and it does not decode",
-			  (unsigned long long)v->vmcb->save.rip);
+	vcpu_stop(v, "cannot step over the instruction at RIP 0x%llx: "
+		  "no NRIP and it does not decode",
+		  (unsigned long long)v->vmcb->save.rip);
 }
 
 void vcpu_inject(struct vcpu *v, uint64_t type, unsigned vector, long err)
@@ -98,5 +95,9 @@ void vcpu_inject(struct vcpu *v, uint64_t type, unsigned vector, long err)
 
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, long err)
 {
+	/* In real mode no exception pushes an error code (APM2 §8.2): the
+	 * #GP(0) of an emulated RDMSR is a plain #GP there (chapter 17). */
+	if (!(v->vmcb->save.cr0 & CR0_PE))
+		err = -1;
 	vcpu_inject(v, SVM_EVTINJ_TYPE_EXCEPTION, vector, err);
 }

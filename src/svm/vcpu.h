@@ -159,6 +159,7 @@ struct vcpu {
 	/** #VMEXITs per code, in order of first appearance */
 	struct exit_stat exit_stats[VCPU_EXIT_KINDS];
 	unsigned exit_other;            /**< exits beyond exit_stats */
+	unsigned last_stat;             /**< exit_stats slot of the last exit */
 	uint64_t first_exit;            /**< raw exit code of the first exit */
 	unsigned max_exits;             /**< stop the guest after this many */
 	unsigned fails;                 /**< HC_FAIL calls */
@@ -241,6 +242,17 @@ void svm_world_switch(struct guest_regs *regs, hpa_t vmcb_pa, hpa_t host_pa);
 
 /** A vcpu with a fresh, zeroed VMCB page. */
 void vcpu_init(struct vcpu *v, const char *name);
+/**
+ * One VMRUN of @p v through the world switch and nothing else: no
+ * events, no TLB decision, no dispatch (chapter 16's floor uses it to
+ * bring its guest to the first exit).
+ */
+void vcpu_world_switch(struct vcpu *v);
+/**
+ * Count @p n exits of @p code that did not go through the exit loop
+ * (chapter 16's floor), so that its statistics stay whole.
+ */
+void vcpu_count_exits(struct vcpu *v, uint64_t code, unsigned n);
 
 /**
  * Trace @p v's exits per code (the `exit_stats` event), once, when the
@@ -252,6 +264,13 @@ void vcpu_trace_exit_stats(const struct vcpu *v);
 /** Run @p v until it is done or stopped, tracing every exit. */
 void vcpu_run(struct vcpu *v);
 
+/**
+ * A value under a key, as the guest's HC_REPORT gives it: a console
+ * line and a guest_report event (also for values the host measures on
+ * the guest's behalf, chapter 16's floor).
+ */
+void vcpu_report(const struct vcpu *v, const char *key, uint64_t value);
+
 /** Stop the guest with a reason (printf format); the run goes on. */
 void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -259,15 +278,34 @@ void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 /**
  * Resume after the intercepted instruction of @p len bytes: RIP = NRIP
  * where the CPU saves it (CPUID 8000_000Ah EDX[3] NRIPS), else RIP + len.
+ * Inline: every instruction exit ends here (chapter 16).
  */
-void vcpu_skip_insn(struct vcpu *v, unsigned len);
+static inline void vcpu_skip_insn(struct vcpu *v, unsigned len)
+{
+	/* Past the instruction, an STI or MOV SS shadow has ended. */
+	v->vmcb->control.int_state &= ~INT_STATE_SHADOW;
+	/* NRIP is only meaningful where CPUID says the CPU writes it. */
+	if (v->nrips)
+		v->vmcb->save.rip = v->vmcb->control.next_rip;
+	else
+		v->vmcb->save.rip += len;
+}
+
+/** vcpu_skip when neither NRIP nor a decoded length is known. */
+void vcpu_skip_unknown(struct vcpu *v);
 
 /**
  * Resume after the intercepted instruction that vcpu->x decoded: NRIP
  * with NRIPS, else RIP + the decoded length.  If neither is known the
  * guest is stopped (a hypervisor must never guess a length).
  */
-void vcpu_skip(struct vcpu *v);
+static inline void vcpu_skip(struct vcpu *v)
+{
+	if (v->nrips || v->x.have_insn)
+		vcpu_skip_insn(v, v->x.insn.len);
+	else
+		vcpu_skip_unknown(v);
+}
 
 /**
  * The guest's GPR number @p n (0 RAX, 1 RCX, 2 RDX, 3 RBX, 4 RSP, 5 RBP,
@@ -325,10 +363,30 @@ extern unsigned vcpu_watchdog_ms;
 
 /** @name Chapters 9-11: events (events.c) */
 /** @{ */
-/** Before VMRUN: re-inject, or deliver what is pending if it can be. */
-void events_before_vmrun(struct vcpu *v);
+/** events_before_vmrun's work when something is pending. */
+void events_deliver(struct vcpu *v);
+/**
+ * Before VMRUN: re-inject, or deliver what is pending if it can be.
+ * Most exits leave nothing pending: that case is one test, inline
+ * (chapter 16 measures it).
+ */
+static inline void events_before_vmrun(struct vcpu *v)
+{
+	if (v->exitintinfo | v->nmi_pending | v->irq_pending[0] |
+	    v->irq_pending[1] | v->irq_pending[2] | v->irq_pending[3])
+		events_deliver(v);
+}
 /** After #VMEXIT: EVENTINJ is spent; keep EXITINTINFO for re-injection. */
-void events_after_exit(struct vcpu *v);
+static inline void events_after_exit(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+
+	/* An injected event was delivered, or is in EXITINTINFO now. */
+	c->event_inj = 0;
+	if ((v->policy & HV_POLICY_REINJECT) &&
+	    (c->exit_int_info & SVM_EVTINJ_VALID))
+		v->exitintinfo = c->exit_int_info;
+}
 /** Arm the watchdog as a guest's run begins. */
 void events_run_begin(struct vcpu *v);
 /** Disarm it as the run ends. */
@@ -419,8 +477,24 @@ int mmio_dev_access(struct vcpu *v, uint64_t gpa, int write, unsigned size,
 extern struct asid_cpu asid_cpu0;
 /** The nasid= cap on the ASIDs the allocator uses (0: no cap). */
 extern unsigned tlb_nasid_cap;
-/** Choose the ASID and TLB_CONTROL of the next VMRUN (traced in exit). */
-void tlb_before_vmrun(struct vcpu *v);
+/** tlb_before_vmrun's work when the ASID or the TLB must change. */
+void tlb_choose(struct vcpu *v);
+/**
+ * Choose the ASID and TLB_CONTROL of the next VMRUN (traced in exit).
+ * The common case, inline (chapter 16): the guest's ASID is of the
+ * current generation and nothing changed since its last VMRUN, so
+ * nothing is flushed.
+ */
+static inline void tlb_before_vmrun(struct vcpu *v)
+{
+	if ((v->policy & HV_POLICY_ASID) && v->tlb.gen &&
+	    v->tlb.gen == asid_cpu0.gen && !v->tlb.need && !asid_cpu0.fresh) {
+		v->vmcb->control.tlb_control = TLB_CONTROL_DO_NOTHING;
+		v->tlb_why = 0;
+		return;
+	}
+	tlb_choose(v);
+}
 /**
  * The hypervisor changed translations @p v's TLB entries may hold
  * (TLB_NEED_*): before chapter 12 a full flush at the next VMRUN,
@@ -510,6 +584,13 @@ unsigned vcpu_watchdog_ms_of(const struct vcpu *v);
 /** Run the VMCB checker before every VMRUN (vmcbcheck=on, default). */
 extern int vcpu_check_before_vmrun;
 
+/**
+ * trace=: one text line and one trace event per #VMEXIT, and the events
+ * of handling it (inject, npf, mmio, vmgexit); default on.  Off, an exit
+ * prints nothing unless the guest ends or reports (chapter 16).
+ */
+extern int vcpu_trace_exits;
+
 /** The checker's view of this processor, filled by vcpu_env_init. */
 extern struct vmcb_check_env vcpu_check_env;
 
@@ -549,8 +630,12 @@ exit_handler_fn handle_dr;        /**< MOV to or from DRn, emulated */
 exit_handler_fn handle_exception; /**< an exception, reflected */
 /** @} */
 
-/** Decode the exit in v->vmcb into v->x (decode.c). */
-void exit_decode(struct vcpu *v);
+/**
+ * Decode the exit in v->vmcb, of normalised code @p code, into v->x
+ * (decode.c).  The instruction itself is fetched and decoded only when
+ * the trace, the step over it (no NRIP) or its handler reads it.
+ */
+void exit_decode(struct vcpu *v, uint64_t code);
 
 /** Emit the "dec" object of the exit trace event for v->x (decode.c). */
 void exit_trace_decode(const struct vcpu *v);

@@ -36,7 +36,12 @@ int vmgexit_at_rip(struct vcpu *v)
 	uint8_t b[4];
 
 	/* On SEV-ES hardware VMGEXIT has an exit code of its own (403h);
-	 * here it exits as VMMCALL, and only its bytes tell them apart. */
+	 * here it exits as VMMCALL, and only its bytes tell them apart.
+	 * With NRIP, a 3-byte instruction is a bare VMMCALL: no need to
+	 * read the guest's memory on every hypercall (chapter 16). */
+	if (v->nrips && v->vmcb->control.next_rip - v->vmcb->save.rip ==
+	    sizeof(b) - 1)
+		return 0;
 	return vcpu_read_guest(v, v->vmcb->save.rip, b, sizeof(b)) ==
 	       sizeof(b) && memcmp(b, vmgexit_insn, sizeof(b)) == 0;
 }
@@ -346,6 +351,8 @@ static void trace_vmgexit(struct ghcb_req *q, unsigned reason,
 	const char *name = ghcb_exit_name(q->code);
 	const char *err = reason ? ghcb_err_name(reason) : "";
 
+	if (!vcpu_trace_exits)
+		return;
 	kprintf("  VMGEXIT %s (0x%llx) info1=0x%llx info2=0x%llx -> "
 		"%llu/0x%llx%s%s\n", name ? name : "?",
 		(unsigned long long)q->code, (unsigned long long)q->info1,

@@ -66,7 +66,17 @@ svm_world_switch:
 
 	vmload	%rax
 	vmrun	%rax                    /* the guest runs until #VMEXIT */
-	vmsave	%rax
+	/*
+	 * Bochs 2.7 may deliver a single-step trap that the guest had
+	 * pending (its RFLAGS.TF, and an instruction that exited) to the
+	 * host, right here after #VMEXIT.  Not the host's: the fix-up table
+	 * (trap.c: extable_fixup) resumes the #DB where it hit (chapter 17,
+	 * guests/fuzz_regress_tf.S).  VMSAVE itself cannot fault here.
+	 */
+9:	vmsave	%rax
+	.pushsection .extable, "a"
+	.quad	9b, 9b
+	.popsection
 
 	/* RAX and RSP are the host's again; all else is the guest's. */
 	push	%rdi                    /* the guest's RDI */

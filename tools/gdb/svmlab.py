@@ -10,6 +10,9 @@ of VMCB") and where the kernel's world switch is (src/svm/vmrun.S):
     vmexit [EXPR]           one line: the exit code, its name, RIP, EXITINFO
     break-exit [CODE|NAME]  stop where the host resumes after each #VMEXIT
     break-vmrun             stop at the VMRUN instruction itself
+    count-exit-path CODE|NAME [SKIP [PATHS]]
+                            count the host's instructions from #VMEXIT to
+                            the next VMRUN, by single-stepping (chapter 16)
     guest-symbols NAME      load the symbols of build/guests/NAME.elf
     serial [/r]             the kernel's serial output since the last call
 
@@ -42,6 +45,7 @@ BANNER = """\
 svmlab GDB helpers (tools/gdb/svmlab.py; `help svmlab` for more):
   break-exit [CODE|NAME]  stop after each #VMEXIT (or only after that exit)
   break-vmrun             stop at VMRUN; `stepi` then enters the guest
+  count-exit-path CODE    host instructions from #VMEXIT to VMRUN
   vmexit                  the current exit in one line
   vmcb [/a] [EXPR]        the VMCB by field name (/a: reserved fields too)
   vmcb-control, vmcb-save one area of it
@@ -583,6 +587,73 @@ the guest intercepts comes back to the instruction after VMRUN."""
         gdb.Breakpoint(f"*{vmrun_address():#x}", gdb.BP_BREAKPOINT)
 
 
+# VMRUN rAX is 0F 01 D8: three bytes.
+VMRUN_LENGTH = 3
+# Stepping further than this means the host never came back to VMRUN.
+COUNT_LIMIT = 200000
+# The VMCB's EXITCODE, APM2 Appendix B, Table B-1.
+VMCB_EXITCODE = 0x70
+
+
+class CountExitPath(gdb.Command):
+    """Count the host's instructions from a #VMEXIT to the next VMRUN.
+
+Usage: count-exit-path CODE|NAME [SKIP [PATHS]]
+
+Breaks on the first instruction after VMRUN in svm_world_switch (the
+host's first after #VMEXIT), skips the first SKIP exits of that code
+(default 3: the warm-up), then for each of PATHS exits (default 3)
+single-steps until VMRUN and prints one line:
+
+    exit-path CPUID 0x72 insns=N
+
+N counts every instruction the host executed, the VMRUN included: the
+breakpoint-and-count method of chapter 16, exact by construction (one
+`stepi` is one instruction; a REP string instruction counts once per
+iteration, as the emulators' instruction counters count it).  QEMU
+masks interrupts while stepping, so an interrupt the host would have
+taken at STGI is not in the count.  The exit code is read from the
+VMCB, whose physical address is in RAX there (the host's memory is
+identity-mapped)."""
+
+    def __init__(self):
+        super().__init__("count-exit-path", gdb.COMMAND_RUNNING)
+
+    def invoke(self, arg, from_tty):
+        words = arg.split()
+        if not words or len(words) > 3:
+            raise SvmlabError("usage: count-exit-path CODE|NAME "
+                              "[SKIP [PATHS]]")
+        code = parse_exit_code(words[0])
+        skip = int(words[1]) if len(words) > 1 else 3
+        paths = int(words[2]) if len(words) > 2 else 3
+        vmrun = vmrun_address()
+        cond = (f"*(unsigned long long *)($rax + {VMCB_EXITCODE}) == "
+                f"{code:#x}")
+        bp = gdb.Breakpoint(f"*{vmrun + VMRUN_LENGTH:#x}",
+                            gdb.BP_BREAKPOINT, internal=True)
+        bp.condition = cond
+        try:
+            for _ in range(skip):
+                gdb.execute("continue", to_string=True)
+            for _ in range(paths):
+                gdb.execute("continue", to_string=True)
+                gdb.write(f"exit-path {exit_name(code)} {code:#x} "
+                          f"insns={self.count(vmrun)}\n")
+        finally:
+            bp.delete()
+
+    @staticmethod
+    def count(vmrun):
+        """Step to the VMRUN at @vmrun; the instructions, VMRUN included."""
+        frame = gdb.selected_frame
+        for n in range(1, COUNT_LIMIT):
+            if frame().pc() == vmrun:
+                return n
+            gdb.execute("stepi", to_string=True)
+        raise SvmlabError(f"no VMRUN within {COUNT_LIMIT} instructions")
+
+
 class GuestSymbols(gdb.Command):
     """Load the symbols of a guest image: build/guests/NAME.elf.
 
@@ -640,7 +711,7 @@ tools/debug.py sends COM1 to a log file and tells this script where
 
 class Svmlab(gdb.Command):
     """svmlab's GDB helpers: vmcb, vmcb-control, vmcb-save, vmexit,
-break-exit, break-vmrun, guest-symbols, serial.  `help COMMAND` for each;
+break-exit, break-vmrun, count-exit-path, guest-symbols, serial.  `help COMMAND` for each;
 docs/debugging.md for a session."""
 
     def __init__(self):
@@ -659,7 +730,7 @@ def _setup():
     if "x86-64" not in arch:
         gdb.execute("set architecture i386:x86-64", to_string=True)
     for command in (Vmcb, VmcbControl, VmcbSave, Vmexit, BreakExit,
-                    BreakVmrun, GuestSymbols, Serial, Svmlab):
+                    BreakVmrun, CountExitPath, GuestSymbols, Serial, Svmlab):
         command()
     if not os.environ.get("SVMLAB_GDB_QUIET"):
         gdb.write(BANNER + "\n")

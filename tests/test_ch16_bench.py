@@ -180,7 +180,8 @@ def test_host_path_regression_guard(emu, guest):
     assert max(counts) <= HOST_PATH_BOUND[emu][guest], counts
 
 
-def test_the_clock_agrees_with_the_debugger_on_bochs(boot):
+@pytest.mark.emulators("bochs")
+def test_the_clock_agrees_with_the_debugger_on_bochs(emu, boot):
     """On Bochs, the host instructions read off the clock (cycles per
     iteration, minus the guest's instructions, minus the exiting
     instruction) equal the debugger's count exactly: the two methods

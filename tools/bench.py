@@ -325,7 +325,9 @@ def plot(results: list, path: Path) -> None:
     ax.set_ylabel("cycles per exit / floor (log scale)")
     ax.set_title("svmlab chapter 16: the cost of each exit against the "
                  "floor (bar labels: cycles per exit)")
-    ax.legend()
+    # Below the axes, where no bar or label can be under it.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3,
+              fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -62,10 +62,7 @@ GUEST_FUNC(guest_main)
 	GHCB_BEGIN %rbx                         /* version and usage */
 
 	/* Register the page (MSR protocol 012h). */
-	lea	GHCB_MSR_REG_GPA_REQ(%rbx), %rdi
-	call	ghcb_msr
-	lea	GHCB_MSR_REG_GPA_RESP(%rbx), %rdx
-	cmp	%rdx, %rax
+	GHCB_REGISTER %rbx
 	jne	9f
 
 	/* The GHCB MSR = the page, with a first request; then warm up. */

@@ -68,10 +68,7 @@ GUEST_FUNC(guest_main)
 	lea	ghcb_page(%rip), %rbx
 	lea	ghcb_other(%rip), %r12
 
-	lea	GHCB_MSR_REG_GPA_REQ(%rbx), %rdi
-	call	ghcb_msr
-	lea	GHCB_MSR_REG_GPA_RESP(%rbx), %rdx
-	cmp	%rdx, %rax
+	GHCB_REGISTER %rbx
 	VERDICT_S e, "GHCB: my page is registered", \
 		"GHCB: registering my page failed"
 

@@ -87,10 +87,7 @@ GUEST_FUNC(guest_main)
 
 	/* Register the GHCB (MSR protocol 012h): no #VC for this MSR. */
 	lea	ghcb_page(%rip), %rbx
-	lea	GHCB_MSR_REG_GPA_REQ(%rbx), %rdi
-	call	ghcb_msr
-	lea	GHCB_MSR_REG_GPA_RESP(%rbx), %rdx
-	cmp	%rdx, %rax
+	GHCB_REGISTER %rbx
 	VERDICT_S e, "#VC guest: my GHCB is registered", \
 		"#VC guest: registering my GHCB failed"
 

@@ -50,10 +50,7 @@ GUEST_FUNC(guest_main)
 	push	%rbx
 	push	%r12
 	lea	ghcb_page(%rip), %rbx
-	lea	GHCB_MSR_REG_GPA_REQ(%rbx), %rdi
-	call	ghcb_msr
-	lea	GHCB_MSR_REG_GPA_RESP(%rbx), %rdx
-	cmp	%rdx, %rax
+	GHCB_REGISTER %rbx
 	VERDICT_S e, "GHCB: my page is registered", \
 		"GHCB: registering my page failed"
 

@@ -72,6 +72,18 @@
 .endm
 
 /*
+ * Register the GHCB page at \base with the MSR protocol (012h, through
+ * ghcb_msr), then compare the answer with the response that names the
+ * page: ZF set if the hypervisor accepted it.
+ */
+.macro GHCB_REGISTER base
+	lea	GHCB_MSR_REG_GPA_REQ(\base), %rdi
+	call	ghcb_msr
+	lea	GHCB_MSR_REG_GPA_RESP(\base), %rdx
+	cmp	%rdx, %rax
+.endm
+
+/*
  * Start a request in the GHCB at \base: an empty valid bitmap, the
  * protocol version and the usage (0, the standard layout).  The old
  * values of the fields stay, but without their valid bits they are not

@@ -221,6 +221,36 @@ def gdb_run(tmp_path_factory):
     return parts
 
 
+def test_a_step_that_did_nothing_is_no_instruction():
+    """count-exit-path's rule for one `stepi` (step_retired in
+    tools/gdb/svmlab.py), run inside GDB: an ordinary instruction is one;
+    but QEMU's `stepi` sometimes returns having executed nothing (the CI
+    run that saw VMMCALL's path as 2445, 2445, 2447), so a step that left
+    RIP where it was adds nothing.  A REP string instruction adds the
+    iterations RCX lost; its last iteration, and a REP with RCX already
+    0, are one."""
+    if not shutil.which("gdb"):
+        pytest.skip("gdb is not installed (Debian package gdb)")
+    cases = {                   # (rep, moved, rcx before, after): retired
+        (False, True, 9, 9): 1,
+        (False, False, 9, 9): 0,
+        (True, False, 5, 5): 0,
+        (True, False, 5, 4): 1,
+        (True, False, 7, 4): 3,
+        (True, True, 1, 0): 1,
+        (True, True, 0, 0): 1,
+    }
+    calls = ", ".join(f"step_retired{c}" for c in cases)
+    out = subprocess.run(
+        ["gdb", "-q", "-batch", "-nx", "-x", str(ROOT / "tools" / "gdb" /
+                                                  "svmlab.py"),
+         "-ex", f"python print('retired', {calls})"],
+        capture_output=True, text=True, timeout=60).stdout
+    m = re.search(r"^retired (.*)$", out, re.M)
+    assert m, out
+    assert [int(n) for n in m.group(1).split()] == list(cases.values())
+
+
 @pytest.mark.emulators("qemu")
 def test_stepi_over_vmrun_enters_the_guest(emu, gdb_run):
     """One stepi at VMRUN stops at the guest's entry point, with the VMCB's

@@ -89,6 +89,16 @@ debugger's instruction trace).  On Bochs it equals what the clock gives
 (`tests/test_ch16_bench.py::test_the_clock_agrees_with_the_debugger_on_bochs`);
 on QEMU only GDB's count is exact, since icount is off by a few ticks per
 round trip, the same few on every run.
+
+A GDB single step on QEMU is not always one instruction: now and then
+`stepi` returns having executed nothing, RIP and every register as
+before (4 of 30 VMMCALL paths with both host cores busy, none on an idle
+host).  Counting steps therefore counted an instruction too many at
+random, which is how CI once saw the VMMCALL path as 2445, 2445 and 2447
+instructions.  `count-exit-path` counts a step only if it moved RIP, and
+a REP string instruction by the iterations RCX lost
+(`tests/test_debug.py::test_a_step_that_did_nothing_is_no_instruction`);
+since then every round trip of a path counts the same.
 """
 
 

@@ -608,11 +608,14 @@ single-steps until VMRUN and prints one line:
     exit-path CPUID 0x72 insns=N
 
 N counts every instruction the host executed, the VMRUN included: the
-breakpoint-and-count method of chapter 16, exact by construction (one
-`stepi` is one instruction; a REP string instruction counts once per
-iteration, as the emulators' instruction counters count it).  QEMU
-masks interrupts while stepping, so an interrupt the host would have
-taken at STGI is not in the count.  The exit code is read from the
+breakpoint-and-count method of chapter 16.  A REP string instruction
+counts once per iteration, as the emulators' instruction counters count
+it.  Steps are not instructions: QEMU's `stepi` now and then returns
+having executed nothing (a busy host makes it likelier: 4 of 30 VMMCALL
+paths with both cores loaded), so a step counts only if it moved RIP,
+and a REP string instruction's iterations are read off RCX.
+QEMU masks interrupts while stepping, so an interrupt the host would
+have taken at STGI is not in the count.  The exit code is read from the
 VMCB, whose physical address is in RAX there (the host's memory is
 identity-mapped)."""
 
@@ -647,11 +650,45 @@ identity-mapped)."""
     def count(vmrun):
         """Step to the VMRUN at @vmrun; the instructions, VMRUN included."""
         frame = gdb.selected_frame
-        for n in range(1, COUNT_LIMIT):
-            if frame().pc() == vmrun:
+        n, pc = 1, frame().pc()
+        for _ in range(COUNT_LIMIT):
+            if pc == vmrun:
                 return n
+            rep = is_rep_string(pc)
+            rcx = int(frame().read_register("rcx")) if rep else 0
             gdb.execute("stepi", to_string=True)
-        raise SvmlabError(f"no VMRUN within {COUNT_LIMIT} instructions")
+            after = frame().pc()
+            n += step_retired(rep, after != pc, rcx,
+                              int(frame().read_register("rcx")) if rep
+                              else 0)
+            pc = after
+        raise SvmlabError(f"no VMRUN within {COUNT_LIMIT} steps")
+
+
+_REP_STRING = {}
+
+
+def is_rep_string(pc):
+    """Whether the instruction at @pc is a REP/REPE/REPNE string
+    instruction (its iterations count, read off RCX)."""
+    if pc not in _REP_STRING:
+        arch = gdb.selected_frame().architecture()
+        text = arch.disassemble(pc)[0]["asm"].split()
+        _REP_STRING[pc] = bool(text) and text[0] in (
+            "rep", "repz", "repe", "repnz", "repne")
+    return _REP_STRING[pc]
+
+
+def step_retired(rep, moved, rcx_before, rcx_after):
+    """Instructions one `stepi` retired.  Any instruction of the host's
+    exit path moves RIP (none jumps to itself), so a step that left RIP
+    where it was retired nothing, except a REP string instruction, which
+    retired the iterations RCX lost.  A REP that left after no iteration
+    (RCX was 0) retired the instruction."""
+    if not rep:
+        return int(moved)
+    done = (rcx_before - rcx_after) & (2**64 - 1)
+    return done if done else int(moved)
 
 
 class GuestSymbols(gdb.Command):

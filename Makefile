@@ -80,11 +80,15 @@ $(BUILD)/guests/%.o: guests/%.c
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT) guests/guest.ld
 	$(LD) -n -T guests/guest.ld --no-warn-rwx-segments -o $@ $(GUEST_RT) $<
 # Chapter 13's other modes: real_*.S are real-mode guests (their own
-# runtime, linked at GUEST_REAL_BASE), pm32_*.S 32-bit protected mode.
+# runtime, linked at GUEST_REAL_BASE), pm32_*.S 32-bit protected mode,
+# as is any other guest that says so with "#define GUEST_BITS 32"
+# (chapter 17's fuzz_regress_v86 and fuzz_regress_tss32).
 GUEST_RT16 := $(BUILD)/guests/rt/start16.o
 GUEST_RT32 := $(BUILD)/guests/rt/start32.o
 GUEST16_ELFS := $(patsubst guests/%.S,$(BUILD)/guests/%.elf,$(wildcard guests/real_*.S))
-GUEST32_ELFS := $(patsubst guests/%.S,$(BUILD)/guests/%.elf,$(wildcard guests/pm32_*.S))
+GUEST32_SRCS := $(sort $(wildcard guests/pm32_*.S) \
+		$(shell grep -l '^\#define GUEST_BITS 32' guests/*.S))
+GUEST32_ELFS := $(patsubst guests/%.S,$(BUILD)/guests/%.elf,$(GUEST32_SRCS))
 $(GUEST16_ELFS): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT16) guests/guest16.ld
 	$(LD) -n -T guests/guest16.ld --no-warn-rwx-segments -o $@ $(GUEST_RT16) $<
 $(GUEST32_ELFS): $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT32) guests/guest.ld
@@ -210,14 +214,18 @@ bench:
 	$(MAKE) --no-print-directory kernel
 	$(PYTHON) tools/bench.py --emu $(BENCH_EMU)
 
-# The long fuzz run: fuzz=vmcb on both emulators (tools/fuzz.py); the
-# tests run 2000 cases of it.  make fuzz FUZZ_CASES=200000 FUZZ_SEED=7
+# The long fuzz run (tools/fuzz.py): fuzz=vmcb on both emulators (the
+# tests run 2000 cases of it), then fuzz=insn on QEMU in deterministic
+# mode (the tests run 1000).  make fuzz FUZZ_CASES=200000 FUZZ_SEED=7
+# FUZZ_INSN_CASES=0 (no instruction fuzzing)
 FUZZ_CASES ?= 50000
+FUZZ_INSN_CASES ?= 10000
 FUZZ_SEED  ?= 1
 fuzz:
 	@tools/deps.sh test
 	$(MAKE) --no-print-directory kernel
-	$(PYTHON) tools/fuzz.py --emu both --cases $(FUZZ_CASES) --seed $(FUZZ_SEED)
+	$(PYTHON) tools/fuzz.py --emu both --cases $(FUZZ_CASES) \
+		--insn-cases $(FUZZ_INSN_CASES) --seed $(FUZZ_SEED)
 
 # QEMU (default) with GDB; EMU=bochs gives Bochs' own debugger.
 debug:

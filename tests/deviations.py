@@ -647,6 +647,41 @@ DEVIATIONS = [
                   "test_on_request_guests_are_contained_on_qemu",
         value="abort",
     ),
+    Deviation(
+        id="qemu-tss32-busy-tr-aborts",
+        emu="qemu",
+        topic="32-bit stack switch with a busy TSS in TR",
+        apm="APM2 §8.7 and §12.2: an interrupt from CPL 3 to a CPL-0 "
+            "handler takes SS0:ESP0 from the TSS at TR's base; TR holds "
+            "a busy TSS (type Bh) after LTR, and VMLOAD loads TR's hidden "
+            "type from the VMCB as it is (§15.5.2)",
+        actual="TCG accepts only an available type (9h) in TR: the first "
+               "stack switch through a busy 32-bit TSS, an interrupt from "
+               "CPL 3 or from virtual-8086 mode, aborts QEMU itself with "
+               "\"qemu: fatal: invalid tss type\" (found by fuzz=insn, "
+               "whose 32-bit TR therefore says available; "
+               "guests/fuzz_regress_tss32.S runs only on request)",
+        pinned_by="tests/test_ch17_hardening.py::"
+                  "test_a_busy_32bit_tss_ends_qemu_itself",
+        value="abort",
+    ),
+    Deviation(
+        id="bochs-v86-vmexit-panics",
+        emu="bochs",
+        topic="#VMEXIT from virtual-8086 mode",
+        apm="APM2 §15.6: #VMEXIT saves the guest's RFLAGS, VM included, "
+            "and its segments and CPL in the VMCB, then loads the host's "
+            "state; a guest in virtual-8086 mode exits like any other",
+        actual="Bochs 2.7 loads the host's EFER (LMA set) while the "
+               "guest's RFLAGS.VM is still set, and stops the whole "
+               "simulation with \">>PANIC<< VM is set in long mode !\" at "
+               "the first exit from virtual-8086 mode (found by fuzz=insn, "
+               "whose 32-bit cases therefore have no IRET; "
+               "guests/fuzz_regress_v86.S runs only on request)",
+        pinned_by="tests/test_ch17_hardening.py::"
+                  "test_a_vmexit_from_virtual_8086_mode_ends_bochs_itself",
+        value="panic",
+    ),
 ]
 
 BY_ID = {d.id: d for d in DEVIATIONS}

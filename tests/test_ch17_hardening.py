@@ -27,6 +27,7 @@ EXIT_INTR, EXIT_SWINT, EXIT_BP = 0x60, 0x75, 0x43
 SVM_EXITS = {"vmrun": 0x80, "vmload": 0x82, "vmsave": 0x83, "stgi": 0x84,
              "clgi": 0x85, "skinit": 0x86, "invlpga": 0x7A}
 EFER_LME, EFER_LMA, EFER_SVME = 1 << 8, 1 << 10, 1 << 12
+RFLAGS_VM = 1 << 17
 
 # The hostile guests of the default run, each followed by the canary.
 HOSTILE = [f"ud_{i}" for i in ("vmrun", "vmload", "vmsave", "clgi", "stgi",
@@ -34,7 +35,8 @@ HOSTILE = [f"ud_{i}" for i in ("vmrun", "vmload", "vmsave", "clgi", "stgi",
     "hostile_efer", "hostile_svm_msrs", "hostile_flood", "hostile_io",
     "hostile_rep_io", "hostile_hypercall", "hostile_yield"]
 # Guests that run only on request (guest= or ondemand=on).
-ON_REQUEST = ["triple_fault", "spin_cli", "fuzz_regress_ltr"]
+ON_REQUEST = ["triple_fault", "spin_cli", "fuzz_regress_v86",
+              "fuzz_regress_ltr", "fuzz_regress_tss32"]
 
 
 def default_order():
@@ -538,8 +540,9 @@ def test_int3_is_a_breakpoint_even_where_it_exits_as_intn(emu, boot):
 
 def test_guests_that_run_only_on_request(emu, boot):
     """triple_fault (Bochs ends the simulation on it), spin_cli (Bochs
-    hangs on it) and fuzz_regress_ltr (QEMU aborts on it) run only when
-    named or with ondemand=on; the default run says so and goes on."""
+    hangs on it), fuzz_regress_v86 (Bochs panics on it), fuzz_regress_ltr
+    and fuzz_regress_tss32 (QEMU aborts on them) run only when named or
+    with ondemand=on; the default run says so and goes on."""
     run, t = ch17(emu, boot)
     started = {e["guest"] for e in t.of("guest_start")}
     for g in ON_REQUEST:
@@ -572,10 +575,12 @@ def test_a_pending_single_step_trap_stays_the_guests(emu, boot):
 def test_on_request_guests_are_contained_on_qemu(emu, boot):
     """With ondemand=on: the triple fault is a SHUTDOWN exit (7Fh) and
     only the guest is lost; spin_cli, spinning with IF = 0, is stopped
-    by the watchdog; the canary after each is intact.  Then
+    by the watchdog; the canary after each is intact.  fuzz_regress_v86
+    passes (test_a_vmexit_from_virtual_8086_mode_keeps_vm_on_qemu).  Then
     fuzz_regress_ltr: QEMU loads a null selector into TR instead of
     raising #GP(0), and the next exception on an IST stack ends QEMU
-    itself (pinned: no summary, "invalid tss")."""
+    itself (pinned: no summary, "invalid tss").  fuzz_regress_tss32,
+    after it, never runs here."""
     run = boot(emu, args=ARGS + " ondemand=on", timeout=90)
     t = run.trace
     tf = the_run(t, "triple_fault")
@@ -593,6 +598,7 @@ def test_on_request_guests_are_contained_on_qemu(emu, boot):
     assert reports(ltr) == {"ltr.ist_before": 1, "ltr.null_gp": 0}
     stderr = run.log.with_suffix(".stderr.txt").read_text()
     assert "qemu: fatal: invalid tss" in stderr
+    assert "fuzz_regress_tss32" not in {r["guest"] for r in runs_of(t)}
 
 
 @pytest.mark.emulators("bochs")
@@ -605,6 +611,105 @@ def test_ltr_of_a_null_selector_faults_on_bochs(emu, boot):
                           "ltr.ist_after": 2}
     assert r["end"]["result"] == "pass"
     assert checks(t)["hardening.fuzz_regress_ltr"]["ok"]
+
+
+def v86_ip(label):
+    """IP of fuzz_regress_v86's label in virtual-8086 mode: its 16-bit
+    code runs from V86_SEG:0, a copy of the code at v86_code."""
+    g = "fuzz_regress_v86"
+    return guest_symbol(g, label) - guest_symbol(g, "v86_code")
+
+
+@pytest.mark.emulators("qemu")
+def test_a_vmexit_from_virtual_8086_mode_keeps_vm_on_qemu(emu, boot):
+    """fuzz_regress_v86 IRETs into virtual-8086 mode and runs CPUID there:
+    one exit (72h) at the CPUID's IP in its segment, and the VMRUN after
+    it goes back to virtual-8086 mode, where the guest checks the
+    hypervisor's answer and reports it.  Its last exit, HC_DONE, is from
+    virtual-8086 mode too, and the VMCB holds what #VMEXIT saved there
+    (APM2 §15.6): RFLAGS with VM set, CS its segment, CPL 3 (forced by
+    VMRUN in virtual-8086 mode, §15.5.1).  The hypervisor carries on: the
+    canary after it is intact.  (Bochs panics at that exit instead:
+    test_a_vmexit_from_virtual_8086_mode_ends_bochs_itself.)"""
+    run = boot(emu, args=ARGS + " ondemand=on", timeout=90)
+    t = run.trace
+    g = "fuzz_regress_v86"
+    r = the_run(t, g)
+    cpuid = exits(r, EXIT_CPUID)
+    assert [e["rip"] for e in cpuid] == [v86_ip("v86_cpuid")]
+    assert reports(r) == {"v86.cpuid": abi("HV_CPUID_LEAF_MAX")}
+    last = exits(r)[-1]
+    assert (last["name"], last["rip"], last["rax"]) == (
+        "VMMCALL", v86_ip("v86_done"), abi("HC_DONE"))
+    assert r["end"]["result"] == "pass"
+    saved = {e["key"]: e["value"] for e in t.of("report")
+             if e["key"].startswith("v86.exit_")}
+    assert saved["v86.exit_rflags"] & RFLAGS_VM, saved
+    assert saved["v86.exit_cs"] == guest_define(g, "V86_SEG")
+    assert saved["v86.exit_cpl"] == 3
+    assert checks(t)[f"hardening.{g}"]["ok"]
+    assert_canary_intact(canary_after(t, g), g)
+
+
+@pytest.mark.emulators("bochs")
+def test_a_vmexit_from_virtual_8086_mode_ends_bochs_itself(emu, boot):
+    """Bochs 2.7 loads the host's long-mode EFER at #VMEXIT with the
+    guest's RFLAGS.VM still set, and panics (deviation
+    bochs-v86-vmexit-panics): fuzz_regress_v86's first exit from
+    virtual-8086 mode, its CPUID, is never seen by the hypervisor, and
+    the run ends there, without a summary."""
+    assert expect(emu, "bochs-v86-vmexit-panics", "exit") == "panic"
+    run = boot(emu, args=ARGS + " guest=fuzz_regress_v86", timeout=120)
+    t = run.trace
+    r = the_run(t, "fuzz_regress_v86")
+    assert r["end"] is None and t.status == "no-summary", run.tail()
+    assert not exits(r, EXIT_CPUID) and reports(r) == {}
+    log = run.emulator_log
+    panic = log.find(">>PANIC<< VM is set in long mode")
+    assert panic >= 0, run.tail()
+    # Bochs' register dump after the panic: RIP is the CPUID's IP.
+    rip = re.search(r"\| RIP=([0-9a-f]{16})", log[panic:])
+    assert rip and int(rip.group(1), 16) == v86_ip("v86_cpuid")
+
+
+@pytest.mark.emulators("qemu")
+def test_a_busy_32bit_tss_ends_qemu_itself(emu, boot):
+    """fuzz_regress_tss32 keeps the loader's TR, a busy 32-bit TSS as
+    after LTR, writes SS0:ESP0 there and takes INT 80h from CPL 3.  TCG
+    accepts only an available TSS in TR and aborts at the stack switch
+    (deviation qemu-tss32-busy-tr-aborts): the guest got as far as its
+    first report, and the run has no summary."""
+    assert deviation("qemu-tss32-busy-tr-aborts").value == "abort"
+    g = "fuzz_regress_tss32"
+    run = boot(emu, args=ARGS + f" guest={g}", timeout=60)
+    t = run.trace
+    r = the_run(t, g)
+    assert r["end"] is None and t.status == "no-summary", run.tail()
+    assert reports(r) == {"tss32.esp0": guest_symbol(g, "ring0_top")}
+    stderr = run.log.with_suffix(".stderr.txt").read_text()
+    assert "qemu: fatal: invalid tss type" in stderr
+
+
+@pytest.mark.emulators("bochs")
+def test_int_from_cpl3_runs_on_the_busy_tss_stack_on_bochs(emu, boot):
+    """On Bochs, as the APM says (APM2 §8.7): INT 80h from CPL 3 through
+    a DPL-3 gate to a CPL-0 handler takes SS0:ESP0 from the busy TSS at
+    TR's base and pushes SS, ESP, EFLAGS, CS and EIP there, five dwords:
+    the handler starts at ESP0 - 20 with SS = SS0, and the frame holds
+    CPL 3's CS and ESP."""
+    g = "fuzz_regress_tss32"
+    run, t = ch17(emu, boot, ARGS + f" guest={g}")
+    r = the_run(t, g)
+    esp0 = guest_symbol(g, "ring0_top")
+    assert reports(r) == {
+        "tss32.esp0": esp0,
+        "tss32.esp": esp0 - 5 * 4,
+        "tss32.ss": guest_define(g, "SEL_DATA0"),
+        "tss32.cs3": guest_define(g, "SEL_CODE3"),
+        "tss32.esp3": guest_symbol(g, "ring3_top")}
+    assert guest_define(g, "SEL_CODE3") & 3 == 3
+    assert r["end"]["result"] == "pass"
+    assert checks(t)[f"hardening.{g}"]["ok"]
 
 
 @pytest.mark.emulators("bochs")

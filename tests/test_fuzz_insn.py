@@ -11,9 +11,16 @@ hypervisor with a reason; the host must never fault or hang, and its
 state (chapter 17's containment check) must be intact after every case.
 
 The case counts are sized for CI: about 15 s of fuzzing on QEMU and 80 s
-on Bochs, whose LAPIC timer counts instructions, so that a run there is
-the same every time.
+on Bochs.  A seed repeats exactly on both: Bochs' LAPIC timer counts
+instructions, and QEMU runs in chapter 16's deterministic mode
+(-icount shift=0,sleep=off), where its timer does too.  Without it the
+watchdog follows the host's clock, and a few cases end differently from
+run to run: a failing case could not be replayed.
 """
+
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -24,6 +31,8 @@ CHAPTER = 17
 SEED = 1
 CASES = {"qemu": 1000, "bochs": 600}
 BUDGET_S = {"qemu": 60, "bochs": 180}
+# QEMU's deterministic clock (chapter 16); Bochs' is deterministic as is.
+ICOUNT = {"qemu": 0, "bochs": None}
 MODES = ("real", "prot32", "long")
 
 # The stop kinds the fuzzer sorts the hypervisor's reasons into
@@ -41,9 +50,10 @@ MUST_EXIT = {"VMMCALL", "IOIO", "MSR", "HLT", "NPF", "EXCP6", "EXCP13",
              "CR0_WRITE", "DR7_WRITE", "TR_WRITE"}
 
 
-def fuzz(emu, boot):
-    args = f"fuzz=insn seed={SEED} cases={CASES[emu]}"
-    run = boot(emu, args=args, timeout=3 * BUDGET_S[emu])
+def fuzz(emu, boot, seed=SEED, cases=None, shared=True):
+    args = f"fuzz=insn seed={seed} cases={cases or CASES[emu]}"
+    run = boot(emu, args=args, timeout=3 * BUDGET_S[emu], shared=shared,
+               icount=ICOUNT[emu])
     t = run.trace
     summaries = [e for e in t.of("fuzz_summary") if e["fuzzer"] == "insn"]
     assert len(summaries) == 1, run.tail()
@@ -100,6 +110,21 @@ def test_the_exits_cover_the_hypervisors_handlers(emu, boot):
     assert sum(exits.values()) + s["exits_other"] >= 3 * CASES[emu]
 
 
+def test_a_seed_repeats_exactly(emu, boot):
+    """Two runs of one seed end every case, in every mode, the same way:
+    the digest over each run's case number, mode and ending is the same,
+    and so are the counts of endings, exits and stops.  So a case that
+    ever crashed or hung can be run again, alone or with the cases before
+    it (RAM keeps what earlier cases wrote)."""
+    cases = CASES[emu] // 5
+    first = fuzz(emu, boot, SEED + 1, cases, shared=False)[2]
+    second = fuzz(emu, boot, SEED + 1, cases, shared=False)[2]
+    assert first["cases"] == second["cases"] == cases
+    for member in ("digest", "modes", "exits", "exits_other", "stops",
+                   "watchdog", "watchdog_if0"):
+        assert first[member] == second[member], member
+
+
 def test_a_ci_run_fits_its_budget(emu, boot):
     """CI size: the whole boot within a minute on QEMU and three on
     Bochs."""
@@ -116,3 +141,27 @@ def test_the_summary_is_a_known_trace_event(emu, boot):
     assert s["fuzzer"] == "insn"
     doc = (ROOT / "docs" / "trace-format.md").read_text()
     assert '"fuzzer":"insn"' in doc
+
+
+@pytest.mark.emulators("qemu")
+def test_make_fuzz_runs_the_instruction_fuzzer_deterministically(emu, boot):
+    """`make fuzz` (tools/fuzz.py) ends with a fuzz=insn run on QEMU in
+    deterministic mode: it reports every mode and the host intact, exits
+    0, and its digest is the one this test's own boot of the same seed
+    gives, so a case it reports can be replayed."""
+    seed, cases = SEED + 2, 100
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "fuzz.py"), "--emu", "qemu",
+         "--cases", "20", "--insn-cases", str(cases), "--seed", str(seed)],
+        capture_output=True, text=True, timeout=300)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    head = f"== qemu: fuzz=insn seed={seed} cases={cases}, -icount shift=0"
+    assert head in out, out
+    insn = out[out.index(head):]
+    for mode in MODES:
+        assert re.search(rf"^  {mode} +{cases} runs: ", insn, re.M), insn
+    m = re.search(r"host: intact, crashes 0; digest (0x[0-9a-f]+)", insn)
+    assert m, insn
+    s = fuzz(emu, boot, seed, cases)[2]
+    assert int(m.group(1), 16) == s["digest"]

@@ -476,9 +476,10 @@ static void protected_state(struct vmcb_save *s, int longmode)
 	/*
 	 * TR: the 64-bit TSS, busy, as after LTR.  The 32-bit one is marked
 	 * available: QEMU 7.2 keeps the type LTR found in its TR and aborts
-	 * at a 32-bit stack switch (virtual-8086 mode, reached by an IRET)
-	 * when TR says busy ("qemu: fatal: invalid tss type"); Bochs takes
-	 * either.
+	 * at a 32-bit stack switch (from CPL 3, or from virtual-8086 mode,
+	 * reached by an IRET) when TR says busy ("qemu: fatal: invalid tss
+	 * type"; tests/deviations.py: qemu-tss32-busy-tr-aborts, shown by
+	 * guests/fuzz_regress_tss32.S); Bochs takes either.
 	 */
 	s->tr.selector = SEL_TSS64;
 	s->tr.base = longmode ? FZ_TSS : FZ_TSS32;
@@ -658,8 +659,10 @@ static unsigned stopped_if0;            /* watchdog stops with IF = 0 */
 /*
  * FNV-1a over every run's case number, mode and ending (done, or the
  * kind of stop): equal runs give equal digests.  On Bochs, whose timer
- * counts instructions, a seed always gives the same one; on QEMU the
- * watchdog's timer follows the host's clock, and so may a few endings.
+ * counts instructions, a seed always gives the same one, and so on QEMU
+ * in deterministic mode (-icount, as the tests and make fuzz run it);
+ * in real time QEMU's watchdog follows the host's clock, and so may a
+ * few endings.
  */
 static uint64_t digest = 0xcbf29ce484222325ull;
 
@@ -699,8 +702,10 @@ static enum stop_kind stop_kind(const char *reason)
  * In 32-bit protected mode, IRET (CFh) at CPL 0 enters virtual-8086
  * mode if the EFLAGS it pops has VM set, and Bochs 2.7 cannot leave a
  * virtual-8086 guest through #VMEXIT: it panics ("VM is set in long
- * mode") and the simulation ends.  Every CFh of a 32-bit case becomes a
- * NOP; in real mode and long mode IRET cannot reach virtual-8086 mode.
+ * mode") and the simulation ends (tests/deviations.py:
+ * bochs-v86-vmexit-panics, shown by guests/fuzz_regress_v86.S).  Every
+ * CFh of a 32-bit case becomes a NOP; in real mode and long mode IRET
+ * cannot reach virtual-8086 mode.
  */
 static void no_iret(uint8_t *code, unsigned len)
 {

@@ -206,7 +206,9 @@ static void init_gdt_segments(struct vcpu *v, const struct guest_header *h,
 	vmcb_seg_from_desc(&s->gs, h->ds, data);
 	s->gdtr.base = h->gdt;
 	s->gdtr.limit = h->gdt_limit;
-	/* A busy TSS, never used: no IST, no privilege change. */
+	/* A busy TSS at linear address 0, as TR holds after LTR.  Most
+	 * guests never use it (no IST, no privilege change); chapter 17's
+	 * fuzz_regress_tss32 writes its TSS there. */
 	s->tr.attrib = SEG_ATTR_P | tss_type;
 	s->tr.limit = 0x67;
 }

@@ -538,6 +538,23 @@ def test_int3_is_a_breakpoint_even_where_it_exits_as_intn(emu, boot):
     assert r["end"]["result"] == "pass"
 
 
+def test_one_hostile_guest_alone_still_has_its_canaries(emu, boot):
+    """guest=NAME runs the canary before and after the hostile guest:
+    the canary's results are what shows that the guest after a hostile
+    one is intact, so a student running one scenario gets the whole
+    proof.  A guest of another chapter brings no canary along."""
+    g = "hostile_io"
+    run, t = ch17(emu, boot, ARGS + f" guest={g}")
+    assert [r["guest"] for r in runs_of(t)] == ["canary", g, "canary"]
+    assert_canary_intact(runs_of(t)[0], "nothing")
+    assert_canary_intact(canary_after(t, g), g)
+    c = checks(t)
+    for name in ("canary.first", g, f"canary.after.{g}"):
+        assert c[f"hardening.{name}"]["ok"], name
+    run = boot(emu, args="guest=hlt")
+    assert [e["guest"] for e in run.trace.of("guest_start")] == ["hlt"]
+
+
 def test_guests_that_run_only_on_request(emu, boot):
     """triple_fault (Bochs ends the simulation on it), spin_cli (Bochs
     hangs on it), fuzz_regress_v86 (Bochs panics on it), fuzz_regress_ltr
@@ -678,11 +695,16 @@ def test_a_busy_32bit_tss_ends_qemu_itself(emu, boot):
     after LTR, writes SS0:ESP0 there and takes INT 80h from CPL 3.  TCG
     accepts only an available TSS in TR and aborts at the stack switch
     (deviation qemu-tss32-busy-tr-aborts): the guest got as far as its
-    first report, and the run has no summary."""
+    first report, and the run has no summary.  The canary ran before it,
+    intact, and the host with it: the abort is QEMU's, not the
+    hypervisor's."""
     assert deviation("qemu-tss32-busy-tr-aborts").value == "abort"
     g = "fuzz_regress_tss32"
     run = boot(emu, args=ARGS + f" guest={g}", timeout=60)
     t = run.trace
+    assert [r["guest"] for r in runs_of(t)] == ["canary", g]
+    assert_canary_intact(runs_of(t)[0], "nothing")
+    assert checks(t)["hardening.canary.first"]["ok"]
     r = the_run(t, g)
     assert r["end"] is None and t.status == "no-summary", run.tail()
     assert reports(r) == {"tss32.esp0": guest_symbol(g, "ring0_top")}

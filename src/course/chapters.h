@@ -172,6 +172,10 @@ void course_run_probe(const char *name);
  *  the chapter is relative to). */
 void course_run_probe_by(const char *name, void (*run)(struct vcpu *));
 
+/** The same, with @p after called as course_run_guest_then does
+ *  (chapter 17's canary, which every hostile guest is checked with). */
+void course_run_probe_then(const char *name, void (*after)(struct vcpu *));
+
 /** Run every guest of a NULL-terminated list, in order. */
 void course_run_guests(const char *const *names);
 

@@ -128,6 +128,13 @@ void course_run_probe_by(const char *name, void (*run)(struct vcpu *))
 	probe_running = 0;
 }
 
+void course_run_probe_then(const char *name, void (*after)(struct vcpu *))
+{
+	probe_running = 1;
+	course_run_guest_then(name, after);
+	probe_running = 0;
+}
+
 /* The most guests course_run_together runs at once. */
 #define TOGETHER_MAX 8
 
